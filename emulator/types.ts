@@ -86,4 +86,6 @@ export interface OutcomeRule {
   delayMs?: number;
   /** Free text carried in the report's status details. */
   details?: string;
+  /** Limit the rule to one channel (otherwise it applies wherever its outcome exists). */
+  channel?: "sms" | "email";
 }
