@@ -1,0 +1,67 @@
+// The SDK clients of one ACS resource, created on first use and shared by every node of the
+// acs-config node that owns them. All clients get the same endpoint, credential and TLS trust.
+import { isTokenCredential } from "@azure/core-auth";
+import type { CommonClientOptions } from "@azure/core-client";
+import { ChatClient } from "@azure/communication-chat";
+import { AzureCommunicationTokenCredential } from "@azure/communication-common";
+import { EmailClient } from "@azure/communication-email";
+import { CommunicationIdentityClient } from "@azure/communication-identity";
+import { SmsClient } from "@azure/communication-sms";
+import type { ConnectionSettings } from "./connection-settings";
+
+const USER_AGENT = "node-red-azure-communication";
+
+export class AcsClients {
+  private smsClient?: SmsClient;
+  private emailClient?: EmailClient;
+  private identityClient?: CommunicationIdentityClient;
+
+  constructor(readonly settings: ConnectionSettings) {}
+
+  /** Options every client gets: the CA to trust, and plain HTTP only where the settings allow it. */
+  get clientOptions(): CommonClientOptions {
+    return {
+      ...(this.settings.ca ? { tlsOptions: { ca: this.settings.ca } } : {}),
+      ...(this.settings.allowInsecureConnection ? { allowInsecureConnection: true } : {}),
+      userAgentOptions: { userAgentPrefix: USER_AGENT },
+    };
+  }
+
+  get endpoint(): string {
+    return this.settings.endpoint;
+  }
+
+  sms(): SmsClient {
+    const credential = this.settings.credential;
+    // The SDK constructors are overloaded per credential kind, hence the two identical-looking calls.
+    this.smsClient ??= isTokenCredential(credential)
+      ? new SmsClient(this.endpoint, credential, this.clientOptions)
+      : new SmsClient(this.endpoint, credential, this.clientOptions);
+    return this.smsClient;
+  }
+
+  email(): EmailClient {
+    this.emailClient ??= new EmailClient(this.endpoint, this.settings.credential, this.clientOptions);
+    return this.emailClient;
+  }
+
+  identity(): CommunicationIdentityClient {
+    const credential = this.settings.credential;
+    this.identityClient ??= isTokenCredential(credential)
+      ? new CommunicationIdentityClient(this.endpoint, credential, this.clientOptions)
+      : new CommunicationIdentityClient(this.endpoint, credential, this.clientOptions);
+    return this.identityClient;
+  }
+
+  /** A chat client acting as the user whose tokens `credential` supplies. */
+  chat(credential: AzureCommunicationTokenCredential): ChatClient {
+    return new ChatClient(this.endpoint, credential, this.clientOptions);
+  }
+
+  /** Drops the clients; the next use creates new ones (e.g. after the settings changed). */
+  release(): void {
+    this.smsClient = undefined;
+    this.emailClient = undefined;
+    this.identityClient = undefined;
+  }
+}
