@@ -10,7 +10,7 @@ export type SmsOutcomeKind = (typeof smsOutcomeKinds)[number];
 export type EmailOutcomeKind = (typeof emailOutcomeKinds)[number];
 
 export interface SmsOutcome {
-  kind: SmsOutcomeKind;
+  outcome: SmsOutcomeKind;
   /** Simulated ms from the send to the delivery report. */
   reportDelayMs: number;
   /** For `late`: how long the phone was off before the retry that delivered it. */
@@ -19,7 +19,7 @@ export interface SmsOutcome {
 }
 
 export interface EmailOutcome {
-  kind: EmailOutcomeKind;
+  outcome: EmailOutcomeKind;
   reportDelayMs: number;
   details: string;
 }
@@ -72,13 +72,13 @@ export class Outcomes {
     const kind = (rule?.outcome ?? "delivered") as SmsOutcomeKind;
     const baseDelay = kind === "late" ? defaultReportDelayMs : (rule?.delayMs ?? defaultReportDelayMs);
     const phoneOffMs = kind === "late" ? (rule?.delayMs ?? defaultPhoneOffMs) : 0;
-    return { kind, reportDelayMs: baseDelay + phoneOffMs, phoneOffMs, details: rule?.details ?? smsDetails[kind] };
+    return { outcome: kind, reportDelayMs: baseDelay + phoneOffMs, phoneOffMs, details: rule?.details ?? smsDetails[kind] };
   }
 
   email(address: string): EmailOutcome {
     const rule = this.find(address, "email");
     const kind = (rule?.outcome ?? "delivered") as EmailOutcomeKind;
-    return { kind, reportDelayMs: rule?.delayMs ?? defaultReportDelayMs, details: rule?.details ?? emailDetails[kind] };
+    return { outcome: kind, reportDelayMs: rule?.delayMs ?? defaultReportDelayMs, details: rule?.details ?? emailDetails[kind] };
   }
 
   private find(recipient: string, channel: "sms" | "email"): OutcomeRule | undefined {

@@ -135,8 +135,8 @@ export function createReportScheduler(deps: ReportSchedulerDeps): ReportSchedule
 
   function smsAttempts(outcome: SmsOutcome, sentAt: number, segments: number): SmsDeliveryAttempt[] {
     const reportAt = sentAt + outcome.reportDelayMs;
-    if (outcome.kind === "delivered") return [{ timestamp: new Date(reportAt).toISOString(), segmentsSucceeded: segments, segmentsFailed: 0 }];
-    if (outcome.kind === "late") {
+    if (outcome.outcome === "delivered") return [{ timestamp: new Date(reportAt).toISOString(), segmentsSucceeded: segments, segmentsFailed: 0 }];
+    if (outcome.outcome === "late") {
       const firstTry = sentAt + Math.min(1000, outcome.reportDelayMs - outcome.phoneOffMs);
       return [
         { timestamp: new Date(firstTry).toISOString(), segmentsSucceeded: 0, segmentsFailed: segments },
@@ -152,7 +152,7 @@ export function createReportScheduler(deps: ReportSchedulerDeps): ReportSchedule
       const scripted = outcomes.sms(record.to);
       // An opt-out recorded from an inbound STOP wins over any rule, as the carrier blocks it.
       const outcome: SmsOutcome = store.isOptedOut(record.from, record.to)
-        ? { kind: "optedOut", reportDelayMs: defaultReportDelayMs, phoneOffMs: 0, details: "Sender blocked for given recipient" }
+        ? { outcome: "optedOut", reportDelayMs: defaultReportDelayMs, phoneOffMs: 0, details: "Sender blocked for given recipient" }
         : scripted;
       const sentAt = clock.now();
       const attempts = smsAttempts(outcome, sentAt, countSmsSegments(record.message));
@@ -162,7 +162,7 @@ export function createReportScheduler(deps: ReportSchedulerDeps): ReportSchedule
             messageId: record.messageId,
             from: record.from,
             to: record.to,
-            deliveryStatus: outcome.kind === "delivered" || outcome.kind === "late" ? "Delivered" : "Failed",
+            deliveryStatus: outcome.outcome === "delivered" || outcome.outcome === "late" ? "Delivered" : "Failed",
             deliveryStatusDetails: outcome.details,
             deliveryAttempts: attempts,
             receivedTimestamp: sentAt + outcome.reportDelayMs,
@@ -182,7 +182,7 @@ export function createReportScheduler(deps: ReportSchedulerDeps): ReportSchedule
         const key = address.toLowerCase();
         if (seen.has(key)) continue;
         const outcome = outcomes.email(address);
-        seen.set(key, outcome.kind);
+        seen.set(key, outcome.outcome);
         later(outcome.reportDelayMs, () => {
           // An operation the service failed delivers to nobody.
           const operationFailed = store.getEmail(record.operationId)?.status === "Failed";
@@ -191,7 +191,7 @@ export function createReportScheduler(deps: ReportSchedulerDeps): ReportSchedule
               sender: record.senderAddress,
               recipient: address,
               messageId: record.operationId,
-              status: operationFailed ? "Failed" : emailStatuses[outcome.kind],
+              status: operationFailed ? "Failed" : emailStatuses[outcome.outcome],
               statusMessage: operationFailed ? (record.error?.message ?? "The email failed to be delivered.") : outcome.details,
               deliveryAttemptTimestamp: clock.now(),
             }),
