@@ -11,6 +11,8 @@ export class RateLimiter {
   private readonly intervals: number[];
   /** Earliest time the next unit may go, per rate (the "theoretical arrival time"). */
   private readonly nextFree: number[];
+  /** Set when the service asked to retry later: nothing goes before it, whatever the rates. */
+  private heldUntil = 0;
 
   constructor(rates: Rate[], private readonly now: () => number = Date.now) {
     const active = rates.filter((rate) => rate.units > 0 && rate.periodMs > 0);
@@ -18,14 +20,10 @@ export class RateLimiter {
     this.nextFree = active.map(() => 0);
   }
 
-  get unlimited(): boolean {
-    return this.intervals.length === 0;
-  }
-
   /** Milliseconds to wait before `units` may be sent; 0 when they may go now. */
   delay(): number {
     const now = this.now();
-    return Math.max(0, ...this.nextFree.map((free) => free - now));
+    return Math.max(0, this.heldUntil - now, ...this.nextFree.map((free) => free - now));
   }
 
   /** Records that `units` were just sent. */
@@ -38,8 +36,6 @@ export class RateLimiter {
 
   /** Holds every rate back until `until` (the service asked to retry later). */
   holdUntil(until: number): void {
-    this.nextFree.forEach((free, i) => {
-      this.nextFree[i] = Math.max(free, until);
-    });
+    this.heldUntil = Math.max(this.heldUntil, until);
   }
 }

@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import { RateLimiter } from "../../nodes/lib/rate-limiter";
+
+describe("rate limiter", () => {
+  it("spaces units by period / units and honours the slowest of several rates", () => {
+    let now = 0;
+    const limiter = new RateLimiter([{ units: 30, periodMs: 60_000 }, { units: 100, periodMs: 3_600_000 }], () => now);
+    assert.equal(limiter.delay(), 0);
+    limiter.take(1);
+    // 100 per hour (one per 36 s) is slower than 30 per minute (one per 2 s).
+    assert.equal(limiter.delay(), 36_000);
+    now = 36_000;
+    assert.equal(limiter.delay(), 0);
+  });
+
+  it("charges a request by its units", () => {
+    let now = 0;
+    const limiter = new RateLimiter([{ units: 600, periodMs: 60_000 }], () => now);
+    limiter.take(100);
+    assert.equal(limiter.delay(), 10_000);
+    now = 4_000;
+    assert.equal(limiter.delay(), 6_000);
+  });
+
+  it("holds back after a throttle and is unlimited without rates", () => {
+    let now = 0;
+    const limiter = new RateLimiter([{ units: 60, periodMs: 60_000 }], () => now);
+    limiter.holdUntil(5_000);
+    assert.equal(limiter.delay(), 5_000);
+    now = 5_000;
+    assert.equal(limiter.delay(), 0);
+    const free = new RateLimiter([], () => now);
+    free.take(1_000_000);
+    assert.equal(free.delay(), 0);
+    free.holdUntil(6_000);
+    assert.equal(free.delay(), 1_000);
+  });
+});
