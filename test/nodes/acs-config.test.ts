@@ -1,0 +1,121 @@
+import assert from "node:assert/strict";
+import { AzureKeyCredential } from "@azure/core-auth";
+import { CommunicationIdentityClient } from "@azure/communication-identity";
+import acsConfig = require("../../nodes/acs-config");
+import type { AcsConfigNode } from "../../nodes/lib/config-node";
+import { helper } from "../helpers/node-red";
+import { sandboxConfig, startTestSandbox, type Sandbox } from "../helpers/sandbox";
+
+const KEY = Buffer.from("another-test-key-of-32-bytes!!!!").toString("base64");
+
+function configNode(id = "acs"): AcsConfigNode {
+  return helper.getNode(id) as unknown as AcsConfigNode;
+}
+
+function loggedText(): string {
+  return JSON.stringify(helper.log().args);
+}
+
+describe("acs-config node", function () {
+  let sandbox: Sandbox;
+
+  before(async () => {
+    sandbox = await startTestSandbox();
+  });
+  after(async () => {
+    await sandbox.close();
+  });
+  afterEach(async () => {
+    await helper.unload();
+  });
+
+  it("shares one set of clients and one queue per channel and sender between its users", async () => {
+    const { node, credentials } = sandboxConfig(sandbox);
+    await helper.load(acsConfig, [node], credentials);
+    const resource = configNode().resource;
+    assert.equal(resource.clients(), resource.clients());
+    assert.equal(resource.clients().sms(), resource.clients().sms());
+    assert.equal(resource.sendQueue("sms", "+18005550100"), resource.sendQueue("sms", "+18005550100"));
+    assert.notEqual(resource.sendQueue("sms", "+18005550100"), resource.sendQueue("sms", "+18005550101"));
+  });
+
+  it("reads a credential written as ${ENV_VAR} from the environment", async () => {
+    process.env.ACS_TEST_ACCESS_KEY = KEY;
+    try {
+      await helper.load(acsConfig, [{ id: "acs", type: "acs-config", authMode: "accessKey", endpoint: "https://r.communication.azure.com" }], { acs: { accessKey: "${ACS_TEST_ACCESS_KEY}" } });
+      assert.equal((configNode().resource.clients().settings.credential as AzureKeyCredential).key, KEY);
+    } finally {
+      delete process.env.ACS_TEST_ACCESS_KEY;
+    }
+  });
+
+  it("keeps secrets out of the deployed flow and the log", async () => {
+    const secret = "endpoint=https://r.communication.azure.com/;accesskey=" + KEY;
+    await helper.load(acsConfig, [{ id: "acs", type: "acs-config", authMode: "connectionString" }], { acs: { connectionString: secret } });
+    configNode().resource.clients();
+    const deployed = JSON.stringify(helper.getNode("acs"));
+    assert.doesNotMatch(deployed, new RegExp(KEY.slice(0, 20)));
+    assert.doesNotMatch(loggedText(), new RegExp(KEY.slice(0, 20)));
+  });
+
+  it("creates the chat service identity once and remembers it across a redeploy", async () => {
+    const { node, credentials } = sandboxConfig(sandbox);
+    await helper.load(acsConfig, [node], credentials);
+    const [first, again] = await Promise.all([configNode().resource.chatIdentity(), configNode().resource.chatIdentity()]);
+    assert.equal(first, again);
+    assert.match(first.userId, /^8:acs:/);
+    const remembered = first.userId;
+    // A redeploy makes a new config node; node context (same id) keeps the user.
+    await helper.setFlows([{ ...node, name: "changed" }], "full", credentials);
+    const after = await configNode().resource.chatIdentity();
+    assert.equal(after.userId, remembered);
+    assert.notEqual(after, first);
+  });
+
+  it("uses a configured chat user id as it is", async () => {
+    const identity = new CommunicationIdentityClient(sandbox.connectionString, { tlsOptions: { ca: sandbox.ca } });
+    const userId = (await identity.createUser()).communicationUserId;
+    const { node, credentials } = sandboxConfig(sandbox, "acs", { chatUserId: userId });
+    await helper.load(acsConfig, [node], credentials);
+    assert.equal((await configNode().resource.chatIdentity()).userId, userId);
+  });
+
+  describe("Test connection", () => {
+    beforeEach(async () => {
+      await helper.load(acsConfig, [{ id: "acs", type: "acs-config", authMode: "sandbox", endpoint: sandbox.endpoint }], { acs: { caCert: sandbox.ca, accessKey: sandbox.accessKey } });
+    });
+
+    async function check(body: object): Promise<{ ok: boolean; outcome: string; message: string }> {
+      const res = await helper.request().post("/acs-config/test").send(body).expect(200);
+      return res.body as { ok: boolean; outcome: string; message: string };
+    }
+
+    it("reports success when the sandbox accepts the stored credentials", async () => {
+      const answer = await check({ id: "acs", authMode: "sandbox", endpoint: sandbox.endpoint, credentials: { caCert: "__PWRD__", accessKey: "__PWRD__" } });
+      assert.equal(answer.outcome, "ok", answer.message);
+      assert.match(answer.message, /credentials were accepted/);
+    });
+
+    it("tells a wrong key apart", async () => {
+      const answer = await check({ authMode: "sandbox", endpoint: sandbox.endpoint, credentials: { caCert: sandbox.ca, accessKey: KEY } });
+      assert.equal(answer.outcome, "credentialsRefused", answer.message);
+      assert.doesNotMatch(answer.message, new RegExp(KEY.slice(0, 20)));
+    });
+
+    it("tells an untrusted certificate apart", async () => {
+      const answer = await check({ authMode: "sandbox", endpoint: sandbox.endpoint, credentials: {} });
+      assert.equal(answer.outcome, "tlsFailure", answer.message);
+    });
+
+    it("tells an unknown host apart", async () => {
+      const answer = await check({ authMode: "accessKey", endpoint: "https://no-such-resource.invalid", credentials: { accessKey: KEY } });
+      assert.equal(answer.outcome, "unknownHost", answer.message);
+    });
+
+    it("tells incomplete settings apart", async () => {
+      const answer = await check({ authMode: "accessKey", endpoint: "not a url", credentials: { accessKey: KEY } });
+      assert.equal(answer.outcome, "invalidSettings");
+      assert.match(answer.message, /endpoint: "not a url" is not an endpoint URL/);
+    });
+  });
+});
