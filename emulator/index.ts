@@ -1,0 +1,200 @@
+// startSandbox(): the local ACS sandbox in one call. HTTPS on loopback with a fresh certificate,
+// the Identity, SMS, MMS, Email and Chat data-plane APIs, scripted outcomes, Event Grid delivery of
+// the matching events, and the control API. close() releases the port, every timer and every
+// delivery in flight.
+
+import { createHash } from "node:crypto";
+import { TokenAuthority, type IssuedToken } from "./auth/tokens";
+import { loadOrCreateCertificates } from "./certificates";
+import { Clock } from "./clock";
+import { createControl, type SandboxControl } from "./control";
+import { EventGridBroker } from "./eventgrid";
+import { FaultInjector, type FaultOptions } from "./faults";
+import { chatRoutes } from "./handlers/chat";
+import { emailRoutes } from "./handlers/email";
+import { identityRoutes } from "./handlers/identity";
+import { mmsRoutes } from "./handlers/mms";
+import { smsRoutes } from "./handlers/sms";
+import { Outcomes } from "./outcomes";
+import { DEFAULT_QUOTAS, QuotaTracker, resolveQuotas, type QuotaOptions } from "./quotas";
+import { createReportScheduler } from "./reports";
+import { createRequestListener, listenHttps } from "./server";
+import type { SandboxServices } from "./services";
+import { SandboxStore } from "./store";
+import type { OutcomeRule } from "./types";
+
+/**
+ * The sandbox's well-known development access key (like Azurite's account key): public, printed,
+ * good for nothing but a local sandbox. Pass `accessKey` to use another.
+ */
+export const SANDBOX_ACCESS_KEY = "3jdd4c3YXieBSu7TtpNUlU0q1rMRtN8DzJMM87yLKO5/dCjF0A0KcPTzHRSDfnQOa4Xff9Ql56pj1GHsbS1zRA==";
+
+export interface SandboxOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Loopback address to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Simulated time runs this many times faster than real time (default 1). */
+  timeScale?: number;
+  /** Base64 access key the HMAC signatures must use (default SANDBOX_ACCESS_KEY). */
+  accessKey?: string;
+  /** Name of the emulated ACS resource (default "sandbox"); user ids and event topics derive from it. */
+  resourceName?: string;
+  /** Email domains linked besides any `*.azurecomm.net` (Azure-managed style) domain. */
+  customDomains?: string[];
+  /** Scripted outcomes, first match wins (default: everything delivered). */
+  rules?: OutcomeRule[];
+  /** Overrides of the per-channel rate quotas; `null` disables one. */
+  quotas?: QuotaOptions;
+  /** Real milliseconds added before every data-plane answer. */
+  latencyMs?: number;
+  /** Injected 5xx answers and dropped connections. */
+  faults?: FaultOptions;
+  /** Keep the certificate pair here and reuse it across restarts (the CLI uses `.sandbox/`). */
+  stateDir?: string;
+}
+
+export interface Sandbox {
+  /** `https://127.0.0.1:PORT/` */
+  endpoint: string;
+  /** `endpoint=https://127.0.0.1:PORT/;accesskey=KEY` */
+  connectionString: string;
+  accessKey: string;
+  /** PEM of the CA to pass as `tlsOptions.ca`. */
+  ca: string;
+  host: string;
+  port: number;
+  timeScale: number;
+  control: SandboxControl;
+  store: SandboxStore;
+  clock: Clock;
+  /**
+   * Issues a token outside the Identity API's 60..1440 minute range (a negative lifetime gives an
+   * expired one), so tests can prove the Bearer checks without waiting an hour.
+   */
+  issueToken(userId: string, options?: { scopes?: string[]; lifetimeMs?: number }): IssuedToken;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const host = options.host ?? "127.0.0.1";
+  const accessKey = options.accessKey ?? SANDBOX_ACCESS_KEY;
+  const resourceName = options.resourceName ?? "sandbox";
+  const resourceId = guidFrom(resourceName);
+  const topic = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/sandbox/providers/Microsoft.Communication/communicationServices/${resourceName}`;
+  const clock = new Clock(options.timeScale ?? 1);
+  const certificates = await loadOrCreateCertificates(options.stateDir);
+
+  const store = new SandboxStore();
+  const outcomes = new Outcomes(options.rules ?? []);
+  const broker = new EventGridBroker({ clock, topic });
+  const reports = createReportScheduler({ clock, outcomes, broker, store, topic });
+  const faults = new FaultInjector(options.faults ?? {});
+  let latencyMs = checkLatency(options.latencyMs ?? 0);
+  let faultOptions: FaultOptions = options.faults ?? {};
+
+  const services: SandboxServices = {
+    store,
+    clock,
+    tokens: new TokenAuthority(resourceId),
+    quotaTracker: new QuotaTracker(clock),
+    quotas: resolveQuotas(options.quotas),
+    hooks: reports,
+    outcomes,
+    resourceName,
+    resourceId,
+    customDomains: options.customDomains ?? [],
+    countThrottled(channel) {
+      store.counters.throttled[channel] = (store.counters.throttled[channel] ?? 0) + 1;
+    }
+  };
+
+  const control = createControl({
+    store,
+    broker,
+    reports,
+    outcomes,
+    service: {
+      setQuotas(value) {
+        if (typeof value !== "object" || value === null) throw new Error("quotas must be an object");
+        services.quotas = resolveQuotas(value as QuotaOptions, services.quotas);
+      },
+      setLatency(value) {
+        const ms = typeof value === "object" && value !== null ? (value as { latencyMs?: unknown }).latencyMs : value;
+        latencyMs = checkLatency(ms);
+      },
+      setFaults(value) {
+        if (typeof value !== "object" || value === null) throw new Error("faults must be an object");
+        faultOptions = value as FaultOptions;
+        faults.set(faultOptions);
+      },
+      settings: () => ({ quotas: services.quotas, latencyMs, faults: faultOptions, defaultQuotas: DEFAULT_QUOTAS })
+    }
+  });
+
+  const routes = [
+    ...identityRoutes(services),
+    ...smsRoutes(services),
+    ...mmsRoutes(services),
+    ...emailRoutes(services),
+    ...chatRoutes(services)
+  ];
+  const listener = createRequestListener({
+    services,
+    routes,
+    accessKey,
+    faults,
+    latencyMs: () => latencyMs,
+    handleControlRequest: (req, res, url) => control.handleControlRequest(req, res, url)
+  });
+  const running = await listenHttps({ host, port: options.port ?? 0, cert: certificates.cert, key: certificates.key }, listener);
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  const endpoint = `https://${urlHost}:${running.port}/`;
+  broker.setValidationBaseUrl(`${endpoint}_sandbox/eventgrid/validate`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    endpoint,
+    connectionString: `endpoint=${endpoint};accesskey=${accessKey}`,
+    accessKey,
+    ca: certificates.ca,
+    host,
+    port: running.port,
+    timeScale: clock.timeScale,
+    control,
+    store,
+    clock,
+    issueToken: (userId, tokenOptions = {}) =>
+      services.tokens.issue(userId, tokenOptions.scopes ?? ["chat"], tokenOptions.lifetimeMs ?? 60 * 60_000),
+    close() {
+      closing ??= (async () => {
+        reports.close();
+        broker.close();
+        clock.clearAll();
+        await running.close();
+      })();
+      return closing;
+    }
+  };
+}
+
+/** The issue names it start(). */
+export const start = startSandbox;
+
+function checkLatency(value: unknown): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new Error(`latencyMs must be a number of milliseconds >= 0, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** A stable GUID for a resource name, so user ids keep their prefix across restarts. */
+function guidFrom(name: string): string {
+  const hex = createHash("sha256").update(`acs-sandbox:${name}`).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+export type { SandboxControl } from "./control";
+export type { FaultOptions } from "./faults";
+export type { QuotaOptions, RateLimits } from "./quotas";
+export type { OutcomeRule } from "./types";

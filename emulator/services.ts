@@ -1,0 +1,72 @@
+// What every handler is given: the store, the clock, token authority, quotas, the hooks into the
+// Event Grid side and the outcome rules. Built once by startSandbox.
+
+import type { IncomingHttpHeaders } from "node:http";
+import type { TokenAuthority } from "./auth/tokens";
+import type { Clock } from "./clock";
+import type { ServiceResponse } from "./errors";
+import type { FaultChannel } from "./faults";
+import type { QuotaTracker, ResolvedQuotas } from "./quotas";
+import type { SandboxStore } from "./store";
+import type { SandboxHooks } from "./types";
+
+/** The part of the outcome rules the service side asks: how a recipient's delivery ends. */
+export interface EmailOutcomeSource {
+  email(address: string): { outcome: string };
+}
+
+export interface SandboxServices {
+  store: SandboxStore;
+  clock: Clock;
+  tokens: TokenAuthority;
+  quotaTracker: QuotaTracker;
+  quotas: ResolvedQuotas;
+  hooks: SandboxHooks;
+  outcomes: EmailOutcomeSource;
+  resourceName: string;
+  /** The resource's immutable id, the prefix of every user id: `8:acs:<resourceId>_<guid>`. */
+  resourceId: string;
+  customDomains: string[];
+  /** Counts a 429 answer for the channel. */
+  countThrottled(channel: FaultChannel): void;
+}
+
+export interface RequestInfo {
+  method: string;
+  url: URL;
+  /** `https://host:port`, taken from the request so links point where the client called. */
+  origin: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  /** Decoded path parameters captured by the route pattern. */
+  params: string[];
+  /** The chat user calling (Bearer routes only). */
+  caller?: string;
+}
+
+export interface Route {
+  method: string;
+  pattern: RegExp;
+  channel: FaultChannel;
+  auth: "hmac" | "bearer";
+  handle(request: RequestInfo): ServiceResponse | Promise<ServiceResponse>;
+}
+
+/** Calls a hook without letting a failure on the Event Grid side reach the handler. */
+export function callHook(run: () => void): void {
+  try {
+    run();
+  } catch (error) {
+    console.error("sandbox: event hook failed:", error instanceof Error ? error.message : error);
+  }
+}
+
+export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** ISO 8601 with seven fractional digits and an explicit offset, as the services write dates. */
+export function serviceDate(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$10000Z");
+}
