@@ -24,7 +24,7 @@ export interface EventGridBrokerOptions {
   clock: SimulatedClock;
   /** Topic of the validation events (the ACS resource id). */
   topic?: string;
-  /** Base URL of the control API, used to build each handshake's validationUrl. */
+  /** A URL of the sandbox (only its origin counts), used to build each handshake's validationUrl. */
   validationBaseUrl?: string;
   /** Concurrent requests per subscription (default 8). */
   maxConcurrentDeliveries?: number;
@@ -88,9 +88,9 @@ export class EventGridBroker {
     this.random = options.random ?? Math.random;
   }
 
-  /** Set once the sandbox knows its own address, so validationUrls point at its control API. */
+  /** Set once the sandbox knows its address (any URL on it), so validationUrls point at its control API. */
   setValidationBaseUrl(baseUrl: string): void {
-    this.validationBaseUrl = baseUrl.replace(/\/+$/, "");
+    this.validationBaseUrl = baseUrl;
   }
 
   subscribe(options: SubscriptionOptions): SubscriptionHandle {
@@ -226,9 +226,10 @@ export class EventGridBroker {
 
   private async validate(subscription: Subscription): Promise<void> {
     const { info } = subscription;
-    const validationUrl =
-      `${this.validationBaseUrl}/_sandbox/eventgrid/validate?id=${encodeURIComponent(info.id)}` +
-      `&code=${encodeURIComponent(subscription.validationCode)}`;
+    const validation = new URL("/_sandbox/eventgrid/validate", this.validationBaseUrl);
+    validation.searchParams.set("id", info.id);
+    validation.searchParams.set("code", subscription.validationCode);
+    const validationUrl = validation.toString();
     const result = await performHandshake({
       client: this.client,
       url: subscription.url,
