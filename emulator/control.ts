@@ -67,7 +67,10 @@ export interface SandboxControl {
   unsubscribe(id: string): boolean;
   deliveries(subscriptionId?: string): DeliveryLogEntry[];
   deadLetters(subscriptionId?: string): DeadLetterEntry[];
-  /** Resolves when every event published so far was delivered or dead-lettered. */
+  /**
+   * Resolves when no report is scheduled any more and every event was delivered or dead-lettered
+   * (a `late` outcome or a long retry makes this wait that long, in simulated time).
+   */
   eventsSettled(): Promise<void>;
   rules(): OutcomeRule[];
   setRules(rules: OutcomeRule[]): void;
@@ -162,7 +165,13 @@ export function createControl(deps: ControlDeps): SandboxControl {
     unsubscribe: (id) => broker.unsubscribe(id),
     deliveries: (subscriptionId) => broker.deliveries(subscriptionId),
     deadLetters: (subscriptionId) => broker.deadLetters(subscriptionId),
-    eventsSettled: () => broker.idle(),
+    async eventsSettled() {
+      // A delivery can finish while a report is still scheduled, and the other way round.
+      do {
+        await reports.idle();
+        await broker.idle();
+      } while (reports.pendingReports() > 0);
+    },
 
     rules: () => outcomes.rules(),
     setRules: (rules) => asBadRequest(() => outcomes.setRules(rules)),
@@ -282,6 +291,10 @@ function routes(control: SandboxControl, deps: ControlDeps): Route[] {
     }),
     route("PUT", "faults", async ({ body }) => {
       control.setFaults(await body());
+      return { status: 204 };
+    }),
+    route("POST", "settle", async () => {
+      await control.eventsSettled();
       return { status: 204 };
     }),
     route("POST", "reset", () => {

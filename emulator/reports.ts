@@ -89,6 +89,8 @@ export interface ReportScheduler extends SandboxHooks {
   receivedSms(): InboundSms[];
   /** Reports scheduled and not yet published. */
   pendingReports(): number;
+  /** Resolves when no report is scheduled (at once if none is). */
+  idle(): Promise<void>;
   /** Cancels scheduled reports and forgets inbound messages. */
   reset(): void;
   close(): void;
@@ -112,6 +114,7 @@ export function createReportScheduler(deps: ReportSchedulerDeps): ReportSchedule
   const { clock, outcomes, broker, store } = deps;
   const context: EventContext = { topic: deps.topic ?? defaultTopic, now: () => clock.now() };
   const timers = new Set<NodeJS.Timeout>();
+  let idleWaiters: (() => void)[] = [];
   const inbound: InboundSms[] = [];
   /** operationId -> lower-cased recipient -> outcome, so engagement only follows a delivered email. */
   const emailOutcomes = new Map<string, Map<string, EmailOutcomeKind>>();
@@ -120,8 +123,16 @@ export function createReportScheduler(deps: ReportSchedulerDeps): ReportSchedule
     const handle = clock.setTimeout(() => {
       timers.delete(handle);
       publishSafely(action);
+      notifyIfIdle();
     }, simMs);
     timers.add(handle);
+  }
+
+  function notifyIfIdle(): void {
+    if (timers.size > 0 || idleWaiters.length === 0) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   function publishSafely(action: () => void): void {
@@ -317,6 +328,7 @@ export function createReportScheduler(deps: ReportSchedulerDeps): ReportSchedule
   function cancelTimers(): void {
     for (const handle of timers) clock.clearTimeout(handle);
     timers.clear();
+    notifyIfIdle();
   }
 
   return {
@@ -331,6 +343,7 @@ export function createReportScheduler(deps: ReportSchedulerDeps): ReportSchedule
     engageEmail,
     receivedSms: () => [...inbound],
     pendingReports: () => timers.size,
+    idle: () => (timers.size === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve))),
     reset() {
       cancelTimers();
       inbound.length = 0;

@@ -10,7 +10,7 @@ import { createReportScheduler, ScenarioError } from "../../emulator/reports";
 import type { ReportScheduler } from "../../emulator/reports";
 import { SandboxStore } from "../../emulator/store";
 import type { EmailRecord, OutcomeRule, SmsRecord } from "../../emulator/types";
-import { WebhookReceiver, until } from "./eventgrid-webhook-receiver";
+import { WebhookReceiver } from "./eventgrid-webhook-receiver";
 
 const acsNumber = "+18005550100";
 const phone = "+14255550123";
@@ -67,7 +67,7 @@ describe("Event Grid reports of the sandbox", function () {
 
   /** Waits for every scheduled report to be published and delivered, then parses what arrived. */
   async function delivered(): Promise<EventGridEvent<Data>[]> {
-    await until(() => reports.pendingReports() === 0, "scheduled reports");
+    await reports.idle();
     await broker.idle();
     return (await receiver.eventGridEvents()) as EventGridEvent<Data>[];
   }
