@@ -16,7 +16,8 @@ export class AcsClients {
   private emailClient?: EmailClient;
   private identityClient?: CommunicationIdentityClient;
 
-  constructor(readonly settings: ConnectionSettings) {}
+  /** `overrides` adjusts the client options, e.g. no retries for a quick connection check. */
+  constructor(readonly settings: ConnectionSettings, private readonly overrides: CommonClientOptions = {}) {}
 
   /** Options every client gets: the CA to trust, and plain HTTP only where the settings allow it. */
   get clientOptions(): CommonClientOptions {
@@ -24,6 +25,7 @@ export class AcsClients {
       ...(this.settings.ca ? { tlsOptions: { ca: this.settings.ca } } : {}),
       ...(this.settings.allowInsecureConnection ? { allowInsecureConnection: true } : {}),
       userAgentOptions: { userAgentPrefix: USER_AGENT },
+      ...this.overrides,
     };
   }
 

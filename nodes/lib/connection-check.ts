@@ -16,7 +16,8 @@ export interface CheckResult {
 export async function checkConnection(props: AcsConfigProperties, credentials: AcsConfigCredentials, timeoutMs = 15000): Promise<CheckResult> {
   let clients: AcsClients;
   try {
-    clients = new AcsClients(resolveConnectionSettings(props, credentials));
+    // One try only: the user is waiting for an answer, not for the SDK's back-off.
+    clients = new AcsClients(resolveConnectionSettings(props, credentials), { retryOptions: { maxRetries: 0 } });
   } catch (err) {
     return result("invalidSettings", { reason: err instanceof AcsError ? err.message : String(err) });
   }

@@ -41,7 +41,7 @@ export interface ConnectionSettings {
 export const AUTH_MODES: readonly AuthMode[] = ["connectionString", "accessKey", "entraId", "sandbox"];
 
 /** The sandbox's published development key (like Azurite's well-known key): not a secret. */
-export const SANDBOX_ACCESS_KEY = "c2FuZGJveC1kZXZlbG9wbWVudC1rZXktbm90LWEtc2VjcmV0LTAwMDAwMDAwMDA=";
+export const SANDBOX_ACCESS_KEY = "3jdd4c3YXieBSu7TtpNUlU0q1rMRtN8DzJMM87yLKO5/dCjF0A0KcPTzHRSDfnQOa4Xff9Ql56pj1GHsbS1zRA==";
 
 export function resolveConnectionSettings(props: AcsConfigProperties, creds: AcsConfigCredentials): ConnectionSettings {
   const ca = readCa(props, creds);

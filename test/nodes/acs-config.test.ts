@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { AzureKeyCredential } from "@azure/core-auth";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import acsConfig = require("../../nodes/acs-config");
+import { AcsResource } from "../../nodes/lib/acs-resource";
 import type { AcsConfigNode } from "../../nodes/lib/config-node";
 import { helper } from "../helpers/node-red";
 import { sandboxConfig, startTestSandbox, type Sandbox } from "../helpers/sandbox";
@@ -53,23 +54,27 @@ describe("acs-config node", function () {
     const secret = "endpoint=https://r.communication.azure.com/;accesskey=" + KEY;
     await helper.load(acsConfig, [{ id: "acs", type: "acs-config", authMode: "connectionString" }], { acs: { connectionString: secret } });
     configNode().resource.clients();
-    const deployed = JSON.stringify(helper.getNode("acs"));
+    const deployed = JSON.stringify(helper._redNodes.getFlows().flows);
+    assert.match(deployed, /"authMode":"connectionString"/);
     assert.doesNotMatch(deployed, new RegExp(KEY.slice(0, 20)));
     assert.doesNotMatch(loggedText(), new RegExp(KEY.slice(0, 20)));
   });
 
-  it("creates the chat service identity once and remembers it across a redeploy", async () => {
+  it("creates the chat service identity once and remembers it in the node's context", async () => {
     const { node, credentials } = sandboxConfig(sandbox);
     await helper.load(acsConfig, [node], credentials);
-    const [first, again] = await Promise.all([configNode().resource.chatIdentity(), configNode().resource.chatIdentity()]);
+    const config = configNode();
+    const [first, again] = await Promise.all([config.resource.chatIdentity(), config.resource.chatIdentity()]);
     assert.equal(first, again);
     assert.match(first.userId, /^8:acs:/);
-    const remembered = first.userId;
-    // A redeploy makes a new config node; node context (same id) keeps the user.
-    await helper.setFlows([{ ...node, name: "changed" }], "full", credentials);
-    const after = await configNode().resource.chatIdentity();
-    assert.equal(after.userId, remembered);
-    assert.notEqual(after, first);
+    assert.equal(config.context().get("acs-chat-service-user"), first.userId);
+    // A restart with a persistent context store hands the same context to a new resource.
+    const restarted = new AcsResource({ props: { authMode: "sandbox", endpoint: sandbox.endpoint }, credentials: { caCert: sandbox.ca }, context: config.context(), limits: {}, correlation: { maxEntries: 10, ttlMs: 1000 } });
+    const after = await restarted.chatIdentity();
+    assert.equal(after.userId, first.userId);
+    const token = await after.credential.getToken();
+    assert.ok(token.expiresOnTimestamp > Date.now(), "the remembered user gets a fresh token");
+    await restarted.close(100);
   });
 
   it("uses a configured chat user id as it is", async () => {

@@ -25,6 +25,8 @@ declare module "node-red-node-test-helper" {
     request(): import("supertest").Agent;
     log(): LogSpy;
     _server: Server;
+    /** The runtime's flows API (internal, but the only view of the deployed configuration). */
+    _redNodes: { getFlows(): { flows: FlowNode[] } };
     credentials: { export(): Promise<unknown>; get(id: string): unknown };
   }
 

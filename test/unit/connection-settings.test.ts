@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { AzureKeyCredential, isTokenCredential } from "@azure/core-auth";
 import { parseConnectionString, resolveConnectionSettings, SANDBOX_ACCESS_KEY } from "../../nodes/lib/connection-settings";
 import { AcsError } from "../../nodes/lib/errors";
+import { SANDBOX_ACCESS_KEY as EMULATOR_KEY } from "../../emulator";
 
 const KEY = Buffer.from("a-test-access-key-of-32-bytes!!!").toString("base64");
 const CA = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
@@ -70,6 +71,10 @@ describe("connection settings", () => {
     assert.equal(resolveConnectionSettings({ authMode: "sandbox", endpoint: "https://127.0.0.1:1" }, { caCert: CA }).ca, CA.trim());
     rejects(() => resolveConnectionSettings({ authMode: "sandbox", endpoint: "https://127.0.0.1:1", caFile: join(dir, "missing.pem") }, {}), "acs-config.errors.caFileUnreadable", /caFile: ".*missing.pem" cannot be read/);
     rejects(() => resolveConnectionSettings({ authMode: "sandbox", endpoint: "https://127.0.0.1:1" }, { caCert: "hello" }), "acs-config.errors.caNotPem");
+  });
+
+  it("defaults the sandbox mode to the key the sandbox itself uses", () => {
+    assert.equal(SANDBOX_ACCESS_KEY, EMULATOR_KEY);
   });
 
   it("names an unknown authentication mode", () => {
