@@ -1,0 +1,171 @@
+// acs-email: sends email through Azure Communication Services: one email per msg (to/cc/bcc,
+// text and/or html, attachments and inline images, reply-to, headers), or in batch mode one
+// personalised email per recipient of msg.payload followed by a summary msg.
+import { randomUUID } from "node:crypto";
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
+import type { AcsResource } from "./lib/acs-resource";
+import { configuredResource } from "./lib/config-node";
+import { formatAddresses, parseSingleAddress } from "./lib/email-addresses";
+import { batchEntries, batchRecipient, checkTemplate, runBatch, type BatchItemResult } from "./lib/email-batch";
+import { renderTexts, resolveEmailFields, type EmailFieldsDef, type ResolvedEmailFields } from "./lib/email-fields";
+import { buildEmailMessage } from "./lib/email-message";
+import { sendEmail, type Completion, type EmailSendOutcome } from "./lib/email-send";
+import { EmailStatus } from "./lib/email-status";
+import { AcsError } from "./lib/errors";
+import { handleInput, type Send } from "./lib/input-handler";
+import { SenderStatus } from "./lib/sender-status";
+import { evaluateTyped } from "./lib/typed-input";
+
+interface AcsEmailDef extends NodeDef, EmailFieldsDef {
+  config: string;
+  mode: "single" | "batch";
+  recipients: string;
+  recipientsType: string;
+  outputEach: boolean;
+  completion: Completion;
+  /** Seconds between status polls while waiting, when the service suggests none. */
+  pollInterval: string;
+}
+
+type EmailMsg = NodeMessageInFlow & { acs?: Record<string, unknown>; correlationId?: unknown; contact?: unknown };
+
+function register(RED: NodeAPI): void {
+  function AcsEmail(this: Node, def: AcsEmailDef) {
+    RED.nodes.createNode(this, def);
+    runEmailNode(RED, this, def);
+  }
+  RED.nodes.registerType("acs-email", AcsEmail);
+}
+
+function runEmailNode(RED: NodeAPI, node: Node, def: AcsEmailDef): void {
+  const status = new EmailStatus(RED, node);
+  const closing = new SenderStatus(RED, node);
+  const stop = new AbortController();
+  const handlers = new Set<Promise<void>>();
+  const pollSeconds = Number(def.pollInterval);
+  const pollIntervalMs = def.pollInterval?.trim() && pollSeconds > 0 ? pollSeconds * 1000 : undefined;
+  const completion: Completion = def.completion === "accepted" ? "accepted" : "wait";
+  let resource: AcsResource | undefined;
+
+  /** Sends one message on the sender's queue and remembers it for the delivery events. */
+  const deliver = (fields: ResolvedEmailFields, to: ResolvedEmailFields["to"], texts: ReturnType<typeof renderTexts>, correlationId: string, contact: unknown): Promise<EmailSendOutcome> => {
+    const acs = resource as AcsResource;
+    const message = buildEmailMessage({ ...fields.shared, ...texts, to });
+    const queue = acs.sendQueue("email", message.senderAddress);
+    status.watch(queue);
+    return sendEmail({
+      client: acs.clients().email(),
+      queue,
+      owner: node,
+      message,
+      completion,
+      pollIntervalMs,
+      stop: stop.signal,
+      onAccepted: (messageId) =>
+        acs.correlation.remember({
+          channel: "email",
+          messageId,
+          correlationId,
+          to: formatAddresses(to),
+          from: message.senderAddress,
+          sentAt: Date.now(),
+          ...(isRecord(contact) ? { contact } : {}),
+        }),
+    });
+  };
+
+  const sendSingle = async (msg: EmailMsg, send: Send): Promise<void> => {
+    const fields = await resolveEmailFields(RED, node, msg, def, false);
+    const correlationId = textOf(msg.correlationId) ?? randomUUID();
+    const to = formatAddresses(fields.to);
+    msg.acs = { channel: "email", operation: "send", status: "queued", to, from: parseSingleAddress("sender", fields.shared.sender)?.address, correlationId };
+    const outcome = await deliver(fields, fields.to, renderTexts(fields, msg, false), correlationId, msg.contact);
+    msg.acs = { ...msg.acs, status: outcome.status, messageId: outcome.messageId };
+    if (outcome.status === "failed") {
+      msg.acs.error = outcome.error.message;
+      throw outcome.error;
+    }
+    if (outcome.waitStopped) throw new AcsError("acs-email.errors.waitStopped", { messageId: outcome.messageId });
+    send(msg);
+  };
+
+  const sendBatch = async (msg: EmailMsg, send: Send): Promise<void> => {
+    const entries = batchEntries(await evaluateTyped(RED, node, msg, { value: def.recipients || "payload", type: def.recipientsType || "msg" }));
+    const fields = await resolveEmailFields(RED, node, msg, def, true);
+    const sender = parseSingleAddress("sender", fields.shared.sender);
+    if (!sender) throw new AcsError("acs-email.errors.noSender");
+    if (!fields.texts.subject) throw new AcsError("acs-email.errors.noSubject");
+    if (!fields.texts.plainText && !fields.texts.html) throw new AcsError("acs-email.errors.noBody");
+    checkTemplate("subject", fields.texts.subject);
+    checkTemplate("body", fields.texts.plainText);
+    checkTemplate("html", fields.texts.html);
+    const correlationId = textOf(msg.correlationId) ?? randomUUID();
+    const progress = status.startBatch(entries.length);
+    // Each recipient's msg carries the incoming msg's properties, but neither the list nor the attachments.
+    const base: Record<string, unknown> = { ...msg };
+    delete base.payload;
+    delete base.attachments;
+    const summary = await runBatch({
+      entries,
+      stop: stop.signal,
+      stoppedError: new AcsError("acs-config.errors.queueClosed").message,
+      send: async (entry, index) => {
+        const recipient = batchRecipient(entry, index, msg);
+        const outcome = await deliver(fields, [recipient.address], renderTexts(fields, recipient.view, true), recipient.correlationId, recipient.contact);
+        return {
+          to: recipient.address.address,
+          status: outcome.status,
+          messageId: outcome.messageId,
+          correlationId: recipient.correlationId,
+          ...(outcome.status === "failed" ? { error: outcome.error.message } : {}),
+        };
+      },
+      onItem: def.outputEach ? (result) => send(recipientMessage(base, result, sender.address)) : undefined,
+      onProgress: (finished) => progress.update(finished),
+    });
+    progress.end(summary.sent, summary.failed);
+    msg.payload = summary;
+    msg.acs = { channel: "email", operation: "batch", status: summary.failed > 0 ? "failed" : "sent", from: sender.address, correlationId };
+    send(msg);
+    if (stop.signal.aborted) throw new AcsError("acs-email.errors.batchStopped", { sent: summary.sent, total: summary.total });
+  };
+
+  const recipientMessage = (base: Record<string, unknown>, result: BatchItemResult, from: string): NodeMessage => {
+    const acs: Record<string, unknown> = { channel: "email", operation: "send", status: result.status, to: result.to, from, correlationId: result.correlationId };
+    if (result.messageId) acs.messageId = result.messageId;
+    if (result.error) acs.error = result.error;
+    return { ...RED.util.cloneMessage(base), payload: result.entry, acs } as NodeMessage;
+  };
+
+  handleInput(RED, node, "email send", (msg, send) => {
+    const run = (async () => {
+      resource = configuredResource(RED, def.config);
+      await (def.mode === "batch" ? sendBatch(msg, send) : sendSingle(msg, send));
+    })();
+    handlers.add(run);
+    return run.finally(() => handlers.delete(run));
+  });
+
+  node.on("close", (_removed: boolean, done: () => void) => {
+    // Stop starting batch recipients and waiting for results, settle what is queued or in flight,
+    // then let every handler finish its msg (done or done(err)) before the node is gone.
+    stop.abort();
+    closing
+      .close(resource)
+      .then(() => Promise.allSettled([...handlers]))
+      .finally(() => {
+        status.close();
+        done();
+      });
+  });
+}
+
+function textOf(value: unknown): string | undefined {
+  return typeof value === "string" && value.trim() !== "" ? value : typeof value === "number" ? String(value) : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export = register;
