@@ -10,6 +10,8 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: false } },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      // Node-RED node modules are CommonJS (`export =`), imported with `import x = require(...)`.
+      "@typescript-eslint/no-require-imports": ["error", { allowAsImport: true }],
       "no-console": "off"
     }
   }

@@ -56,6 +56,7 @@ export async function startEmbeddedNodeRed(options: EmbeddedOptions): Promise<Em
   linkPackage(options.userDir);
   const nodeRedPath = options.nodeRedPath ?? process.env.NODE_RED_PATH ?? "node-red";
   // A fresh runtime each time: Node-RED keeps module-level state.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the runtime is chosen at run time
   const RED = require(require.resolve(nodeRedPath)) as EmbeddedRed;
   const server = createServer((req, res) => {
     RED.httpAdmin(req, res, () =>

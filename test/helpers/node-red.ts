@@ -10,6 +10,7 @@ export { helper };
 
 /** The Node-RED version under test (e.g. "4.1.8"). */
 export function nodeRedVersion(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the runtime is chosen at run time
   return (require(runtimePath) as { version(): string }).version();
 }
 
