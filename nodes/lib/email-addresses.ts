@@ -80,7 +80,7 @@ function parseEntry(field: string, entry: string): EmailAddress {
 function parseObject(field: string, value: unknown): EmailAddress {
   const item = value as { address?: unknown; displayName?: unknown } | null;
   if (typeof item !== "object" || item === null || typeof item.address !== "string") {
-    throw fieldError("acs-email.errors.notAnAddress", field, value);
+    throw fieldError("acs-email.errors.notAnAddress", field, quotedValue(value));
   }
   const address = item.address.trim();
   if (!isEmailAddress(address)) throw fieldError("acs-email.errors.badAddress", field, item.address);
@@ -90,6 +90,11 @@ function parseObject(field: string, value: unknown): EmailAddress {
 
 function unquote(name: string): string {
   return name.length >= 2 && name.startsWith('"') && name.endsWith('"') ? name.slice(1, -1).replace(/\\(.)/g, "$1").trim() : name;
+}
+
+/** A value for an error text where any type may appear: texts are quoted, other values written as JSON. */
+export function quotedValue(value: unknown): unknown {
+  return typeof value === "string" ? JSON.stringify(value) : value;
 }
 
 /** The bare addresses, comma separated ("a@x.com, b@y.org"), for msg.acs and the correlation store. */

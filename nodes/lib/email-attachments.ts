@@ -2,6 +2,7 @@
 // {filename, content: Buffer or string, contentType?, encoding?, cid?} -> {name, contentType,
 // contentInBase64, contentId?}. A `cid` makes the attachment an inline image for `<img src="cid:...">`.
 import type { EmailAttachment } from "@azure/communication-email";
+import { quotedValue } from "./email-addresses";
 import { AcsError, fieldError } from "./errors";
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -48,10 +49,11 @@ export function attachmentsFrom(value: unknown): EmailAttachment[] {
 
 function toAttachment(field: string, value: unknown): EmailAttachment {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw fieldError("acs-email.errors.attachmentNotObject", field, value);
+    throw fieldError("acs-email.errors.attachmentNotObject", field, quotedValue(value));
   }
   const item = value as NodemailerAttachment;
-  const contentId = textOf(item.cid) ?? textOf(item.contentId);
+  // Mail parsers write Content-ID with its angle brackets; a cid: reference has none.
+  const contentId = (textOf(item.cid) ?? textOf(item.contentId))?.replace(/^<(.*)>$/, "$1");
   const name = textOf(item.filename) ?? contentId;
   if (!name) throw new AcsError("acs-email.errors.attachmentNoName", { field });
   if (item.content === undefined || item.content === null) {
@@ -63,7 +65,7 @@ function toAttachment(field: string, value: unknown): EmailAttachment {
     contentType: textOf(item.contentType) ?? contentTypeOf(name),
     contentInBase64: base64Of(field, name, item.content, textOf(item.encoding)),
   };
-  if (contentId) attachment.contentId = contentId.replace(/^<(.*)>$/, "$1");
+  if (contentId) attachment.contentId = contentId;
   return attachment;
 }
 

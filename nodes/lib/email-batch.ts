@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import Mustache from "mustache";
 import type { EmailAddress } from "@azure/communication-email";
-import { parseSingleAddress } from "./email-addresses";
+import { parseSingleAddress, quotedValue } from "./email-addresses";
 import { AcsError, fieldError } from "./errors";
 
 /** Recipients in progress at once (queued or waiting for their operation) per batch. */
@@ -54,7 +54,7 @@ export interface BatchRun {
 
 /** The recipient list of a batch msg; throws when it is not a list. */
 export function batchEntries(value: unknown): unknown[] {
-  if (!Array.isArray(value)) throw fieldError("acs-email.errors.batchNotList", "recipients", value);
+  if (!Array.isArray(value)) throw fieldError("acs-email.errors.batchNotList", "recipients", quotedValue(value));
   return value;
 }
 
@@ -66,7 +66,7 @@ export function batchRecipient(entry: unknown, index: number, msg: object): Batc
     if (!address) throw fieldError("acs-email.errors.badAddress", field, entry);
     return { address, view: { msg, address: address.address, displayName: address.displayName }, correlationId: randomUUID() };
   }
-  if (typeof entry !== "object" || entry === null || Array.isArray(entry)) throw fieldError("acs-email.errors.notAnAddress", field, entry);
+  if (typeof entry !== "object" || entry === null || Array.isArray(entry)) throw fieldError("acs-email.errors.notAnAddress", field, quotedValue(entry));
   const fields = entry as Record<string, unknown>;
   const given = fields.address ?? fields.email ?? fields.to;
   const parsed = parseSingleAddress(field, given);

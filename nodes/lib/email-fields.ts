@@ -3,7 +3,7 @@
 // template (rendered against the msg for a single email, per recipient in a batch).
 import type { EmailAddress } from "@azure/communication-email";
 import type { Node, NodeAPI, NodeMessage } from "node-red";
-import { parseAddresses } from "./email-addresses";
+import { parseAddresses, quotedValue } from "./email-addresses";
 import { attachmentsFrom } from "./email-attachments";
 import { renderTemplate } from "./email-batch";
 import { headersFrom, type EmailDraft, type Importance } from "./email-message";
@@ -107,6 +107,6 @@ function textOf(field: string, value: unknown): string | undefined {
   if (typeof value === "string") text = value;
   else if (Buffer.isBuffer(value)) text = value.toString("utf8");
   else if (typeof value === "number" || typeof value === "boolean") text = String(value);
-  else throw fieldError("acs-email.errors.notText", field, value);
+  else throw fieldError("acs-email.errors.notText", field, quotedValue(value));
   return text === "" ? undefined : text;
 }

@@ -2,7 +2,7 @@
 // user can act on, everything the service would refuse: no sender, no recipient, more than 50
 // recipients, no subject, no body, or a request over 10 MB once the attachments are base64 encoded.
 import type { EmailAddress, EmailAttachment, EmailMessage } from "@azure/communication-email";
-import { parseSingleAddress } from "./email-addresses";
+import { parseSingleAddress, quotedValue } from "./email-addresses";
 import { AcsError, fieldError } from "./errors";
 
 export const MAX_RECIPIENTS = 50;
@@ -67,10 +67,10 @@ export function headersFrom(value: unknown): Record<string, string> {
     try {
       parsed = JSON.parse(value) as unknown;
     } catch {
-      throw fieldError("acs-email.errors.badHeaders", "headers", value);
+      throw fieldError("acs-email.errors.badHeaders", "headers", quotedValue(value));
     }
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw fieldError("acs-email.errors.badHeaders", "headers", value);
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw fieldError("acs-email.errors.badHeaders", "headers", quotedValue(value));
   const headers: Record<string, string> = {};
   for (const [name, raw] of Object.entries(parsed as Record<string, unknown>)) {
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw fieldError("acs-email.errors.badHeaderName", "headers", name);
