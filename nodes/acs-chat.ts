@@ -1,0 +1,101 @@
+// acs-chat: chat thread operations as the acs-config node's chat service identity (post, manage
+// threads and participants, history, read receipts, "has read", typing, users and tokens).
+import { randomUUID } from "node:crypto";
+import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
+import type { AcsResource } from "./lib/acs-resource";
+import { readChatRequest, type ChatField, type MessageDefaults } from "./lib/chat-request";
+import { runChatRequest, type ChatOutcome } from "./lib/chat-runner";
+import { parseOperation } from "./lib/chat-validation";
+import { configuredResource } from "./lib/config-node";
+import { handleInput, statusText } from "./lib/input-handler";
+import { SenderStatus } from "./lib/sender-status";
+import { evaluateTyped } from "./lib/typed-input";
+
+type TypedFields = { [F in ChatField as F]: string } & { [F in ChatField as `${F}Type`]: string };
+
+interface AcsChatDef extends NodeDef, Partial<TypedFields> {
+  config: string;
+  operation: string;
+  userMessagesOnly?: boolean;
+}
+
+type ChatMsg = NodeMessageInFlow & MessageDefaults & { operation?: unknown; correlationId?: unknown; acs?: unknown };
+
+function register(RED: NodeAPI): void {
+  function AcsChat(this: Node, def: AcsChatDef) {
+    RED.nodes.createNode(this, def);
+    startChatNode(RED, this, def);
+  }
+
+  RED.nodes.registerType("acs-chat", AcsChat as unknown as (this: Node, def: AcsChatDef) => void);
+}
+
+function startChatNode(RED: NodeAPI, node: Node, def: AcsChatDef): void {
+  const status = new SenderStatus(RED, node);
+  let resource: AcsResource | undefined;
+
+  handleInput(RED, node, "chat", async (input, send) => {
+    const msg = input as ChatMsg;
+    resource = configuredResource(RED, def.config);
+    const operation = parseOperation(def.operation === "msg" || !def.operation ? msg.operation : def.operation, def.operation === "msg" ? "msg.operation" : "operation");
+    const read = async (field: ChatField) => {
+      const value = def[field];
+      // An empty field is unset whatever its type (an empty "num" would otherwise read as 0).
+      if (value === undefined || value === "") return undefined;
+      const result = await evaluateTyped(RED, node, msg, { value, type: def[`${field}Type`] ?? "str" });
+      return result === "" ? undefined : result;
+    };
+    const request = await readChatRequest(operation, read, msg, { userMessagesOnly: def.userMessagesOnly !== false });
+    const correlationId = typeof msg.correlationId === "string" && msg.correlationId ? msg.correlationId : randomUUID();
+    const shared = resource;
+    const outcome = await runChatRequest(
+      request,
+      {
+        session: () => shared.chatIdentity(),
+        identity: () => shared.clients().identity(),
+        submit: (key, task) => {
+          const queue = shared.sendQueue("chat", key);
+          status.watch(queue);
+          return queue.submit(1, node, task);
+        },
+        correlation: shared.correlation,
+      },
+      { correlationId, contact: contactOf(msg) },
+    );
+    msg.acs = acsOf(operation, outcome, correlationId);
+    if (outcome.payload !== undefined) msg.payload = outcome.payload;
+    if (operation === "createThread" && outcome.threadId) msg.threadId = outcome.threadId;
+    showOutcome(operation, outcome);
+    send(msg);
+  });
+
+  function showOutcome(operation: string, outcome: ChatOutcome): void {
+    const refused = Array.isArray(outcome.details.invalidParticipants) ? outcome.details.invalidParticipants.length : 0;
+    if (outcome.status === "read" || outcome.status === "unread") {
+      node.status({ fill: outcome.status === "read" ? "green" : "yellow", shape: "dot", text: statusText(RED, `acs-chat.status.${outcome.status}`) });
+    } else if (outcome.status === "failed") {
+      node.status({ fill: "yellow", shape: "ring", text: statusText(RED, "acs-chat.status.failed", { operation, count: refused }) });
+    } else {
+      node.status({ fill: "green", shape: "dot", text: statusText(RED, "acs-chat.status.sent", { operation }) });
+    }
+  }
+
+  node.on("close", (_removed: boolean, done: () => void) => {
+    status.close(resource).then(done, done);
+  });
+}
+
+function acsOf(operation: string, outcome: ChatOutcome, correlationId: string): Record<string, unknown> {
+  const acs: Record<string, unknown> = { channel: "chat", operation, status: outcome.status };
+  if (outcome.threadId !== undefined) acs.threadId = outcome.threadId;
+  if (outcome.messageId !== undefined) acs.messageId = outcome.messageId;
+  acs.correlationId = correlationId;
+  return { ...acs, ...outcome.details };
+}
+
+function contactOf(msg: ChatMsg): Record<string, unknown> | undefined {
+  const contact = (msg as { contact?: unknown }).contact;
+  return typeof contact === "object" && contact !== null && !Array.isArray(contact) ? (contact as Record<string, unknown>) : undefined;
+}
+
+export = register;
