@@ -1,0 +1,61 @@
+// The message an event becomes: msg.topic the event type, msg.payload its data, msg.event the
+// envelope, msg.acs the package's common fields (with msg.acs.sent, what the send node recorded),
+// and msg.correlationId / msg.contact so that a fallback send node carries them on by itself.
+import type { NodeMessage } from "node-red";
+import type { Correlation } from "./event-correlation";
+import type { EventFields } from "./event-normalise";
+import type { ParsedEvent } from "./event-parse";
+import type { SentRecord } from "./correlation-store";
+
+export interface EventEnvelope {
+  id: string;
+  type: string;
+  source: string;
+  subject?: string;
+  time?: string;
+  schema: ParsedEvent["schema"];
+  dataVersion?: string;
+}
+
+export interface AcsEventInfo extends EventFields {
+  operation: "event";
+  eventType: string;
+  correlationId?: string;
+  sent?: SentRecord;
+}
+
+export interface EventMessage extends NodeMessage {
+  _msgid: string;
+  topic: string;
+  payload: unknown;
+  event: EventEnvelope;
+  acs: AcsEventInfo;
+  correlationId?: string;
+  contact?: Record<string, unknown>;
+}
+
+export function eventMessage(msgId: string, event: ParsedEvent, fields: EventFields, correlation: Correlation): EventMessage {
+  const acs = withoutUndefined<AcsEventInfo>({ ...fields, operation: "event", eventType: event.type, ...correlation });
+  const msg: EventMessage = {
+    _msgid: msgId,
+    topic: event.type,
+    payload: event.data,
+    event: withoutUndefined<EventEnvelope>({
+      id: event.id,
+      type: event.type,
+      source: event.source,
+      subject: event.subject,
+      time: event.time,
+      schema: event.schema,
+      dataVersion: event.dataVersion,
+    }),
+    acs,
+  };
+  if (correlation.correlationId !== undefined) msg.correlationId = correlation.correlationId;
+  if (correlation.sent?.contact) msg.contact = correlation.sent.contact;
+  return msg;
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as T;
+}
