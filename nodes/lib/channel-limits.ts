@@ -41,12 +41,13 @@ export function emailQuota(senderAddress: string): { perMinute: number; perHour:
 
 /** The limits of one queue: `sender` is the SMS number / email address / chat thread the queue serves. */
 export function limitsFor(channel: Channel, sender: string, overrides: LimitOverrides = {}): ChannelLimits {
+  // Chat sends one request at a time per thread, which keeps the thread's messages in order.
   const defaults: ChannelLimits =
     channel === "sms"
       ? { maxInFlight: 8, perMinute: smsQuotaPerMinute(sender), perHour: null, maxQueued: DEFAULT_MAX_QUEUED }
       : channel === "email"
         ? { maxInFlight: 4, ...emailQuota(sender), maxQueued: DEFAULT_MAX_QUEUED }
-        : { maxInFlight: 2, perMinute: 60, perHour: null, maxQueued: DEFAULT_MAX_QUEUED };
+        : { maxInFlight: 1, perMinute: 60, perHour: null, maxQueued: DEFAULT_MAX_QUEUED };
   return {
     maxInFlight: positive(overrides.maxInFlight) ?? defaults.maxInFlight,
     perMinute: positive(overrides.perMinute) ?? defaults.perMinute,

@@ -2,6 +2,8 @@
 // Shared set-up for the acs-chat suites: a flow of acs-config (sandbox), one acs-chat node, a helper
 // node on its output and a Catch node scoped to it, plus a way to send a msg and get back what
 // came out (or what the Catch node caught).
+import { ChatClient } from "@azure/communication-chat";
+import { AzureCommunicationTokenCredential } from "@azure/communication-common";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import type { NodeMessage } from "node-red";
 import acsConfig = require("../../nodes/acs-config");
@@ -142,4 +144,9 @@ export async function createUsers(sandbox: Sandbox, count: number): Promise<{ us
     users.push({ userId: created.user.communicationUserId, token: created.token });
   }
   return users;
+}
+
+/** The Chat SDK acting as another user (a web client, say), with that user's own token. */
+export function chatClientFor(sandbox: Sandbox, token: string): ChatClient {
+  return new ChatClient(sandbox.endpoint, new AzureCommunicationTokenCredential(token), { tlsOptions: { ca: sandbox.ca } });
 }
