@@ -201,7 +201,9 @@ function sendMessage(services: SandboxServices, request: RequestInfo): ServiceRe
   const metadata = stringRecord(body.metadata);
   if (metadata) message.metadata = metadata;
   thread.messages.push(message);
-  const record: ChatMessageRecord = { ...message, type };
+  const record: ChatMessageRecord = { threadId: thread.id, messageId, senderId: caller, type, content, sentAt: message.sentAt };
+  if (displayName !== undefined) record.senderDisplayName = displayName;
+  if (metadata) record.metadata = metadata;
   const recipients = [...thread.participants.values()].filter((p) => p.id !== caller).map(publicParticipant);
   callHook(() => services.hooks.chatMessageSent(record, recipients));
   return {
