@@ -93,11 +93,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let latencyMs = checkLatency(options.latencyMs ?? 0);
   let faultOptions: FaultOptions = options.faults ?? {};
 
+  const quotaTracker = new QuotaTracker(clock);
+  store.onReset(() => quotaTracker.reset());
   const services: SandboxServices = {
     store,
     clock,
     tokens: new TokenAuthority(resourceId),
-    quotaTracker: new QuotaTracker(clock),
+    quotaTracker,
     quotas: resolveQuotas(options.quotas),
     hooks: reports,
     outcomes,

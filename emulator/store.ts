@@ -75,6 +75,7 @@ export class SandboxStore {
   readonly optOuts = new Map<string, Set<string>>();
   counters: SandboxCounters = emptyCounters();
   private lastChatMessageId = 0;
+  private readonly resetListeners: (() => void)[] = [];
 
   // ---- read accessors (control API, reports, tests) ----
 
@@ -173,9 +174,16 @@ export class SandboxStore {
     return true;
   }
 
-  /** Forgets everything sent and every user, thread and opt-out; counters start again at zero. */
+  /** Runs `listener` on every reset (the quota windows start again with the store). */
+  onReset(listener: () => void): void {
+    this.resetListeners.push(listener);
+  }
+
+  /**
+   * Forgets everything sent, every thread and opt-out; counters start again at zero. Identities stay,
+   * so tokens that clients hold keep working across a reset between tests.
+   */
   reset(): void {
-    this.users.clear();
     this.sms.length = 0;
     this.mms.length = 0;
     this.emails.clear();
@@ -184,6 +192,7 @@ export class SandboxStore {
     this.threadRepeatability.clear();
     this.optOuts.clear();
     this.counters = emptyCounters();
+    for (const listener of this.resetListeners) listener();
   }
 }
 

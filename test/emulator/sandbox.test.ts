@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EmailClient } from "@azure/communication-email";
 import { SANDBOX_ACCESS_KEY, start, startSandbox } from "../../emulator";
-import { identityClient, rawRequest, signedRequest, smsClient, startServiceSandbox, type Sandbox } from "./service-fixture";
+import { chatClient, identityClient, rawRequest, signedRequest, smsClient, startServiceSandbox, type Sandbox } from "./service-fixture";
 
 describe("sandbox server", function () {
   describe("startSandbox", function () {
@@ -153,6 +153,35 @@ describe("sandbox server", function () {
       sandbox.control.setFaults({ serverErrors: { count: 1, channels: ["email"] } });
       const response = await signedRequest(sandbox, "POST", "/identities?api-version=2023-10-01", {});
       assert.equal(response.status, 201);
+    });
+  });
+
+  describe("reset", function () {
+    let sandbox: Sandbox;
+
+    before(async function () {
+      sandbox = await startServiceSandbox({ timeScale: 1, quotas: { sms: { tollFree: { perMinute: 1 } } } });
+    });
+    after(async function () {
+      await sandbox.close();
+    });
+
+    it("forgets what was sent and the quota windows, and keeps identities", async function () {
+      const client = smsClient(sandbox, { retryOptions: { maxRetries: 0 } });
+      const { user, token } = await identityClient(sandbox).createUserAndToken(["chat"]);
+      await client.send({ from: "+18005550100", to: ["+14255550123"], message: "fills the minute" });
+      assert.equal((await signedRequest(sandbox, "POST", "/sms?api-version=2021-03-07", {
+        from: "+18005550100",
+        smsRecipients: [{ to: "+14255550124" }],
+        message: "over quota"
+      })).status, 429);
+      sandbox.control.reset();
+      assert.equal(sandbox.control.sentSms().length, 0);
+      const again = await client.send({ from: "+18005550100", to: ["+14255550124"], message: "room again" });
+      assert.equal(again[0].successful, true);
+      assert.ok(user.communicationUserId);
+      const created = await chatClient(sandbox, token).createChatThread({ topic: "after reset" });
+      assert.ok(created.chatThread?.id);
     });
   });
 
