@@ -25,6 +25,8 @@ interface AcsEmailDef extends NodeDef, EmailFieldsDef {
   completion: Completion;
   /** Seconds between status polls while waiting, when the service suggests none. */
   pollInterval: string;
+  correlationId?: string;
+  correlationIdType?: string;
 }
 
 type EmailMsg = NodeMessageInFlow & { acs?: Record<string, unknown>; correlationId?: unknown; contact?: unknown };
@@ -74,9 +76,13 @@ function runEmailNode(RED: NodeAPI, node: Node, def: AcsEmailDef): void {
     });
   };
 
+  /** The Correlation id field (msg.correlationId by default); undefined when empty. */
+  const givenCorrelationId = async (msg: EmailMsg): Promise<string | undefined> =>
+    textOf(await evaluateTyped(RED, node, msg, { value: def.correlationId ?? "correlationId", type: def.correlationIdType ?? "msg" }));
+
   const sendSingle = async (msg: EmailMsg, send: Send): Promise<void> => {
     const fields = await resolveEmailFields(RED, node, msg, def, false);
-    const correlationId = textOf(msg.correlationId) ?? randomUUID();
+    const correlationId = (await givenCorrelationId(msg)) ?? randomUUID();
     const to = formatAddresses(fields.to);
     msg.acs = { channel: "email", operation: "send", status: "queued", to, from: parseSingleAddress("sender", fields.shared.sender)?.address, correlationId };
     const outcome = await deliver(fields, fields.to, renderTexts(fields, msg, false), correlationId, msg.contact);
@@ -99,7 +105,7 @@ function runEmailNode(RED: NodeAPI, node: Node, def: AcsEmailDef): void {
     checkTemplate("subject", fields.texts.subject);
     checkTemplate("body", fields.texts.plainText);
     checkTemplate("html", fields.texts.html);
-    const correlationId = textOf(msg.correlationId) ?? randomUUID();
+    const correlationId = (await givenCorrelationId(msg)) ?? randomUUID();
     const progress = status.startBatch(entries.length);
     // Each recipient's msg carries the incoming msg's properties, but neither the list nor the attachments.
     const base: Record<string, unknown> = { ...msg };
