@@ -1,0 +1,128 @@
+// The example flows as `npm start` and the end-to-end tests load them: read from examples/, pointed
+// at a sandbox (endpoint and CA file, the only setting a user changes after Import > Examples), and
+// with delays scaled so that a "5 minute" wait takes a moment. Also finds the Event Grid webhooks
+// the flows expose, so the sandbox can be subscribed to them.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "./embedded-node-red";
+
+export type FlowNode = Record<string, unknown> & { id: string; type: string };
+
+export const EXAMPLES_DIR = join(PROJECT_ROOT, "examples");
+
+/** Basic examples first, then the fallback patterns, in the order the README presents them. */
+export const EXAMPLE_ORDER = [
+  "send-sms",
+  "send-email",
+  "chat-thread",
+  "delivery-events",
+  "chat-then-sms",
+  "sms-failed-then-email",
+  "email-bounced-then-sms",
+  "two-way-sms",
+  "email-campaign",
+];
+
+/** Every example file name (without .json), in EXAMPLE_ORDER first, then any other alphabetically. */
+export function exampleNames(): string[] {
+  const present = readdirSync(EXAMPLES_DIR)
+    .filter((file) => file.endsWith(".json"))
+    .map((file) => file.slice(0, -".json".length));
+  const ordered = EXAMPLE_ORDER.filter((name) => present.includes(name));
+  return [...ordered, ...present.filter((name) => !ordered.includes(name)).sort()];
+}
+
+export function readExample(name: string): FlowNode[] {
+  const flow = JSON.parse(readFileSync(join(EXAMPLES_DIR, `${name}.json`), "utf8")) as unknown;
+  if (!Array.isArray(flow)) throw new Error(`examples/${name}.json is not a list of nodes`);
+  return flow as FlowNode[];
+}
+
+export interface SandboxTarget {
+  endpoint: string;
+  /** Path of the sandbox's CA (PEM). */
+  caFile: string;
+}
+
+/** The flow with every acs-config node pointing at this sandbox; nothing else changes. */
+export function pointAtSandbox(flow: FlowNode[], target: SandboxTarget): FlowNode[] {
+  return flow.map((node) => (node.type === "acs-config" ? { ...node, authMode: "sandbox", endpoint: target.endpoint, caFile: target.caFile } : { ...node }));
+}
+
+const DELAY_UNIT_MS: Record<string, number> = { milliseconds: 1, seconds: 1000, minutes: 60_000, hours: 3_600_000, days: 86_400_000 };
+const TRIGGER_UNIT_MS: Record<string, number> = { ms: 1, s: 1000, min: 60_000, hr: 3_600_000 };
+
+/**
+ * The flow with every fixed wait multiplied by `factor` (delay nodes' delay and random delay,
+ * trigger nodes' duration), expressed in milliseconds. Rate limits are left as they are.
+ */
+export function scaleDelays(flow: FlowNode[], factor: number): FlowNode[] {
+  const scaled = (value: unknown, unitMs: number | undefined): string | undefined => {
+    const number = Number(value);
+    if (unitMs === undefined || !Number.isFinite(number)) return undefined;
+    return String(Math.max(1, Math.round(number * unitMs * factor)));
+  };
+  return flow.map((node) => {
+    if (node.type === "delay" && (node.pauseType === "delay" || node.pauseType === "random")) {
+      const copy = { ...node };
+      if (node.pauseType === "delay") {
+        const timeout = scaled(node.timeout, DELAY_UNIT_MS[String(node.timeoutUnits ?? "seconds")]);
+        if (timeout !== undefined) Object.assign(copy, { timeout, timeoutUnits: "milliseconds" });
+      } else {
+        const unitMs = DELAY_UNIT_MS[String(node.randomUnits ?? "seconds")];
+        const first = scaled(node.randomFirst, unitMs);
+        const last = scaled(node.randomLast, unitMs);
+        if (first !== undefined && last !== undefined) Object.assign(copy, { randomFirst: first, randomLast: last, randomUnits: "milliseconds" });
+      }
+      return copy;
+    }
+    if (node.type === "trigger" && Number(node.duration) > 0) {
+      const duration = scaled(node.duration, TRIGGER_UNIT_MS[String(node.units ?? "ms")]);
+      return duration === undefined ? { ...node } : { ...node, duration, units: "ms" };
+    }
+    return { ...node };
+  });
+}
+
+export interface EventWebhook {
+  nodeId: string;
+  /** The node's path as routed (leading slash). */
+  path: string;
+  /** The ACS event types the node emits ("other" dropped); empty means every type. */
+  eventTypes: string[];
+}
+
+/** The acs-events nodes of a flow (disabled ones and those on disabled tabs left out). */
+export function eventWebhooks(flow: FlowNode[]): EventWebhook[] {
+  const disabledTabs = new Set(flow.filter((node) => node.type === "tab" && node.disabled === true).map((node) => node.id));
+  return flow
+    .filter((node) => node.type === "acs-events" && node.d !== true && !disabledTabs.has(String(node.z)))
+    .map((node) => {
+      const path = String(node.path ?? "").trim();
+      const types = Array.isArray(node.eventTypes) ? node.eventTypes.filter((type): type is string => typeof type === "string") : [];
+      return {
+        nodeId: node.id,
+        path: path.startsWith("/") ? path : `/${path}`,
+        eventTypes: types.includes("other") ? [] : types,
+      };
+    });
+}
+
+/**
+ * Several examples as one set of flows: each keeps its tab, and all use a single config node
+ * (`config`), so that a delivery event finds the record of the send wherever it was made.
+ */
+export function combineExamples(flows: FlowNode[][], config: FlowNode): FlowNode[] {
+  const combined: FlowNode[] = [config];
+  const seen = new Set<string>([config.id]);
+  for (const flow of flows) {
+    const configIds = new Set(flow.filter((node) => node.type === "acs-config").map((node) => node.id));
+    for (const node of flow) {
+      if (configIds.has(node.id)) continue;
+      if (seen.has(node.id)) throw new Error(`node id ${node.id} is used by two examples`);
+      seen.add(node.id);
+      combined.push(typeof node.config === "string" && configIds.has(node.config) ? { ...node, config: config.id } : node);
+    }
+  }
+  return combined;
+}
