@@ -42,6 +42,11 @@ const STATUS_WORDS: Record<string, AcsStatus> = {
 
 /** The msg.acs fields of an event; empty for types it does not know. */
 export function normaliseEvent(event: ParsedEvent): EventFields {
+  const fields = fieldsOf(event);
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as EventFields;
+}
+
+function fieldsOf(event: ParsedEvent): EventFields {
   const data = new CaseInsensitive(event.data);
   switch (shortEventType(event.type)) {
     case "SMSDeliveryReportReceived":

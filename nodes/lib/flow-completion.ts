@@ -1,7 +1,9 @@
 // Knows when a flow has finished with the messages a node sent, through Node-RED's message hooks:
 // every delivery of a watched message (by _msgid) to a node counts one, the receiving node's done()
 // takes it back; when nothing is outstanding the flow has finished with it. done(err) anywhere ends
-// the watch with that error. Hooks are installed while something is watched, and removed after.
+// the watch with that error. A node whose input handler takes no done callback (written before
+// Node-RED 1.0) never reports completion: it counts as finished once its handler has run.
+// Hooks are installed while something is watched, and removed after.
 import { AcsError } from "./errors";
 
 /** The part of RED.hooks this uses. */
@@ -12,7 +14,7 @@ export interface HooksLike {
 
 interface DeliveryEvent {
   msg?: { _msgid?: unknown };
-  destination?: { id?: string };
+  destination?: { id?: string; node?: { _expectedDoneCount?: unknown } };
 }
 
 interface CompleteEvent {
@@ -126,6 +128,13 @@ export class FlowCompletion {
     this.hooks.add(`preDeliver.${LABEL}`, (event: DeliveryEvent) => {
       const id = event.msg?._msgid;
       if (typeof id === "string" && event.destination?.id) this.watches.get(id)?.delivered(id, event.destination.id);
+    });
+    this.hooks.add(`postReceive.${LABEL}`, (event: DeliveryEvent) => {
+      const id = event.msg?._msgid;
+      // The runtime counts the input handlers that take done; none means done() never comes.
+      if (typeof id === "string" && event.destination?.id && event.destination.node?._expectedDoneCount === 0) {
+        this.watches.get(id)?.completed(id, event.destination.id, undefined);
+      }
     });
     this.hooks.add(`onComplete.${LABEL}`, (event: CompleteEvent) => {
       const id = event.msg?._msgid;

@@ -1,0 +1,113 @@
+// Shared set-up of the acs-events suites: loads flows through the test helper while keeping the RED
+// object the node registers its route on, and serves that RED.httpNode on a loopback port (the
+// helper's own server does not mount httpNode). The helper's RED also lacks `hooks`, which the
+// "after flow" acknowledgement uses: it is given the runtime's own, as Node-RED gives nodes.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { dirname } from "node:path";
+import type { NodeAPI } from "node-red";
+import acsEvents from "../../nodes/acs-events";
+import { capturingRed, helper, type NodeModule } from "../helpers/node-red";
+
+type FlowNode = Record<string, unknown>;
+
+const runtimePath = process.env.NODE_RED_PATH ? require.resolve(process.env.NODE_RED_PATH) : require.resolve("node-red");
+
+async function runtimeModule<T>(request: string): Promise<T> {
+  const loaded = (await import(require.resolve(request, { paths: [dirname(runtimePath)] }))) as { default: T };
+  return loaded.default;
+}
+
+/** Core node modules of the runtime under test (function, delay, ...), by their file under core/. */
+export function coreNode(file: string): Promise<NodeModule> {
+  return runtimeModule<NodeModule>(`@node-red/nodes/core/${file}`);
+}
+
+export class EventsHarness {
+  private red?: NodeAPI;
+  private hooks?: unknown;
+  private server?: Server;
+  baseUrl = "";
+
+  /** The events module, wrapped so that the RED it receives is kept. */
+  readonly module: NodeModule = capturingRed(acsEvents, (RED) => {
+    const withHooks = RED as unknown as { hooks?: unknown };
+    withHooks.hooks ??= this.hooks;
+    this.red = RED;
+  });
+
+  async start(): Promise<void> {
+    this.hooks = (await runtimeModule<{ hooks: unknown }>("@node-red/util")).hooks;
+    this.server = createServer((req, res) => {
+      const app = this.red?.httpNode as unknown as ((req: unknown, res: unknown) => void) | undefined;
+      if (app) app(req, res);
+      else res.writeHead(503).end();
+    });
+    // Keep-alive sockets would hold close() until they time out.
+    this.server.keepAliveTimeout = 100;
+    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  async load(modules: NodeModule[], flow: FlowNode[], credentials: Record<string, object> = {}): Promise<void> {
+    await helper.load([...modules, this.module], flow, credentials);
+  }
+
+  url(path: string, secret?: string): string {
+    return `${this.baseUrl}${path}${secret === undefined ? "" : `?code=${encodeURIComponent(secret)}`}`;
+  }
+}
+
+export interface PostOptions {
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+/** POSTs a body (an object is sent as JSON) and answers status, headers and parsed JSON body. */
+export async function post(url: string, body: unknown, options: PostOptions = {}): Promise<{ status: number; headers: Headers; json: unknown }> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": options.contentType ?? "application/json", ...options.headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = text;
+  }
+  return { status: response.status, headers: response.headers, json };
+}
+
+export const TOPIC = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Communication/communicationServices/acs";
+
+/** An Event Grid schema event as Event Grid delivers it. */
+export function eventGridEvent(eventType: string, data: unknown, id: string = crypto.randomUUID()): Record<string, unknown> {
+  return { id, topic: TOPIC, subject: "/phonenumber/15555550100", eventType, eventTime: new Date().toISOString(), dataVersion: "1.0", metadataVersion: "1", data };
+}
+
+/** The same in CloudEvents 1.0. */
+export function cloudEvent(type: string, data: unknown, id: string = crypto.randomUUID()): Record<string, unknown> {
+  return { specversion: "1.0", id, source: TOPIC, type, time: new Date().toISOString(), subject: "/phonenumber/15555550100", datacontenttype: "application/json", data };
+}
+
+export function smsDeliveryReport(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    messageId: "Outgoing_20240101_msg1",
+    from: "+18005550100",
+    to: "+15555550100",
+    deliveryStatus: "Delivered",
+    deliveryStatusDetails: "No error.",
+    deliveryAttempts: [{ timestamp: new Date().toISOString(), segmentsSucceeded: 1, segmentsFailed: 0 }],
+    receivedTimestamp: new Date().toISOString(),
+    ...overrides,
+  };
+}
