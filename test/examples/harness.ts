@@ -64,6 +64,7 @@ export class ExampleRuntime {
   /** Every msg a node received since the last load(), in order. */
   readonly received: Received[] = [];
   flow: FlowNode[] = [];
+  private readonly listeners = new Set<(entry: Received) => void>();
   /** The webhook secret a user types into each acs-events node after the import. */
   readonly webhookSecret = randomBytes(16).toString("hex");
 
@@ -88,6 +89,7 @@ export class ExampleRuntime {
     this.flow = flow;
     this.logs.length = 0;
     this.received.length = 0;
+    this.listeners.clear();
     await this.deploy(flow.map((node) => this.withWebhookSecret(node)));
     for (const webhook of eventWebhooks(flow)) {
       await control.subscribe({
@@ -124,6 +126,17 @@ export class ExampleRuntime {
     return waitFor(`${count} msg(s) at "${name}"`, () => {
       const messages = this.receivedBy(name);
       return messages.length >= count ? messages : undefined;
+    });
+  }
+
+  /**
+   * Calls `listener` with each msg the named node receives, as it receives it (before the node
+   * handles it): the moment for the sandbox to play the other side. Ends when the next example loads.
+   */
+  whenReceived(name: string, listener: (msg: Record<string, unknown>) => void): void {
+    const id = this.node(name).id;
+    this.listeners.add((entry) => {
+      if (entry.nodeId === id) listener(entry.msg);
     });
   }
 
@@ -183,6 +196,7 @@ export class ExampleRuntime {
 
   record(entry: Received): void {
     this.received.push(entry);
+    for (const listener of this.listeners) listener(entry);
   }
 
   log(entry: LogEntry): void {
