@@ -150,3 +150,11 @@ export async function createUsers(sandbox: Sandbox, count: number): Promise<{ us
 export function chatClientFor(sandbox: Sandbox, token: string): ChatClient {
   return new ChatClient(sandbox.endpoint, new AzureCommunicationTokenCredential(token), { tlsOptions: { ca: sandbox.ca } });
 }
+
+/** Every status the node shows from now on (texts as shown). */
+export function collectStatuses(nodeId = "chat"): { fill?: string; text?: string }[] {
+  const statuses: { fill?: string; text?: string }[] = [];
+  const node = helper.getNode(nodeId) as unknown as { on(event: string, listener: (call: { args: unknown[] }) => void): void };
+  node.on("call:status", (call) => statuses.push(call.args[0] as { fill?: string; text?: string }));
+  return statuses;
+}

@@ -129,4 +129,22 @@ describe("acs-chat node: messages and history", function () {
     assert.deepEqual(new Set(outs.map((o) => o.acs?.messageId)), new Set(stored.map((m) => m.messageId)));
     assert.ok(outs.every((o) => o.acs?.status === "sent"));
   });
+
+  it("settles every queued message when the node closes: the waiting ones fail with a clear error", async () => {
+    // Default pacing (60 a minute): the first message goes at once, the others wait their turn.
+    await loadChatFlow(sandbox, { operation: "msg" });
+    const threadId = await newThread();
+    const errors: string[] = [];
+    (helper.getNode("chat") as unknown as { on(e: string, l: (call: { args: unknown[] }) => void): void }).on("call:error", (call) => {
+      errors.push(String((call.args[0] as Error).message ?? call.args[0]));
+    });
+    const first = post(threadId, "one");
+    for (const text of ["two", "three", "four"]) void post(threadId, text).catch(() => undefined);
+    await first;
+    await (helper.getNode("chat") as unknown as { close(removed: boolean): Promise<void> }).close(true);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(errors.length, 3);
+    assert.ok(errors.every((e) => /not sent: the node was stopped or redeployed before the message left the queue/.test(e)), errors.join("; "));
+    assert.deepEqual(sandbox.control.sentChatMessages(threadId).map((m) => m.content), ["one"]);
+  });
 });
