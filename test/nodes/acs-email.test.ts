@@ -198,6 +198,20 @@ describe("acs-email node", function () {
       assert.deepEqual(sandbox.control.sentEmails().map((email) => email.recipients.to[0].address).sort(), ["a@example.com", "b@example.com"]);
     });
 
+    it("ends an email whose result it is waiting for with an error naming the operation when the node is redeployed", async function () {
+      await loadEmailFlow(sandbox, { pollInterval: "60" });
+      const emailNode = helper.getNode("email");
+      const errors: string[] = [];
+      const events = emailNode as unknown as { on(event: "call:error", listener: (call: { args: [Error] }) => void): void };
+      events.on("call:error", (call) => errors.push(call.args[0].message));
+      emailNode.receive({ payload: "A", topic: "Hi", to: "a@example.com" });
+      while (sandbox.control.counters().emails < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+      await helper.setFlows([], "full");
+      await new Promise((resolve) => setImmediate(resolve));
+      const [email] = sandbox.control.sentEmails();
+      assert.deepEqual(errors, [`email ${email.operationId} was accepted, but the node stopped before the service reported whether it was sent`]);
+    });
+
     it("ends every email still queued with an error when the node is redeployed", async function () {
       // One email a minute: the first goes, the other two wait in the queue.
       await loadEmailFlow(sandbox, { completion: "accepted" }, { emailPerMinute: "1" });
