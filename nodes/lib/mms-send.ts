@@ -101,8 +101,10 @@ function resultItems(body: unknown, response: PipelineResponse): RecipientItem[]
 /** `{error:{code, message}}`, or the SMS API's validation shape `{"Field":["problem"]}`. */
 function errorText(body: unknown, status: number): string {
   if (typeof body === "object" && body !== null) {
-    const error = (body as { error?: { message?: unknown } }).error;
+    const error = (body as { error?: { message?: unknown; code?: unknown } }).error;
     if (typeof error?.message === "string" && error.message) return error.message;
+    // The SMS API answers 401 with an empty message: its code is all there is.
+    if (typeof error?.code === "string" && error.code) return error.code;
     const problems = Object.entries(body)
       .filter((entry): entry is [string, unknown[]] => Array.isArray(entry[1]))
       .map(([field, messages]) => `${field}: ${messages.join(" ")}`);

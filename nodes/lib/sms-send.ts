@@ -64,7 +64,7 @@ export async function sendBatched(request: BatchedSend): Promise<RecipientOutcom
     ),
   );
   const firstFailure = settled.find((result): result is PromiseRejectedResult => result.status === "rejected");
-  if (firstFailure && settled.every((result) => result.status === "rejected")) throw firstFailure.reason;
+  if (firstFailure && settled.every((result) => result.status === "rejected")) throw serviceError(firstFailure.reason, request.operation);
   return settled.flatMap((result, i) => (result.status === "fulfilled" ? result.value : refused(batches[i], result.reason, request.operation)));
 }
 

@@ -233,7 +233,7 @@ describe("acs-sms node", function () {
     const failure = nextError(sms);
     send(sms, { payload: "Hi", to: "+14255550123" });
     const { error, msg } = await failure;
-    assert.match(error.message, /^send SMS failed: the service answered HTTP 401/);
+    assert.match(error.message, /^send SMS failed: the service answered HTTP 401 \(/);
     assert.equal(msg.payload, "Hi");
     assert.doesNotMatch(error.message + JSON.stringify(msg), new RegExp(wrongKey.slice(0, 16)));
     assert.equal(sandbox.control.sentSms().length, 0);

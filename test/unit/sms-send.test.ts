@@ -72,7 +72,10 @@ describe("sms send batching", () => {
 
   it("rejects when every request was refused as a whole", async () => {
     const refusal = Object.assign(new Error("Unauthorized"), { statusCode: 401 });
-    await assert.rejects(sendBatched({ queue, owner: "node", recipients: numbers(150), operation: "send SMS", send: async () => Promise.reject(refusal) }), (err) => err === refusal);
+    await assert.rejects(
+      sendBatched({ queue, owner: "node", recipients: numbers(150), operation: "send MMS", send: async () => Promise.reject(refusal) }),
+      (err) => err instanceof AcsError && err.statusCode === 401 && /^send MMS failed: the service answered HTTP 401 \(Unauthorized\)/.test(err.message),
+    );
   });
 
   it("reports the recipients of a refused request as failed when other requests went", async () => {
