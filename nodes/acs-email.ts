@@ -11,7 +11,7 @@ import { renderTexts, resolveEmailFields, type EmailFieldsDef, type ResolvedEmai
 import { buildEmailMessage } from "./lib/email-message";
 import { sendEmail, type Completion, type EmailSendOutcome } from "./lib/email-send";
 import { EmailStatus } from "./lib/email-status";
-import { AcsError } from "./lib/errors";
+import { AcsError, serviceError } from "./lib/errors";
 import { handleInput, type Send } from "./lib/input-handler";
 import { SenderStatus } from "./lib/sender-status";
 import { evaluateTyped } from "./lib/typed-input";
@@ -28,6 +28,9 @@ interface AcsEmailDef extends NodeDef, EmailFieldsDef {
   correlationId?: string;
   correlationIdType?: string;
 }
+
+/** Names the operation in service and network error texts ("email send failed: ..."). */
+const OPERATION = "email send";
 
 type EmailMsg = NodeMessageInFlow & { acs?: Record<string, unknown>; correlationId?: unknown; contact?: unknown };
 
@@ -85,7 +88,15 @@ function runEmailNode(RED: NodeAPI, node: Node, def: AcsEmailDef): void {
     const correlationId = (await givenCorrelationId(msg)) ?? randomUUID();
     const to = formatAddresses(fields.to);
     msg.acs = { channel: "email", operation: "send", status: "queued", to, from: parseSingleAddress("sender", fields.shared.sender)?.address, correlationId };
-    const outcome = await deliver(fields, fields.to, renderTexts(fields, msg, false), correlationId, msg.contact);
+    let outcome: EmailSendOutcome;
+    try {
+      outcome = await deliver(fields, fields.to, renderTexts(fields, msg, false), correlationId, msg.contact);
+    } catch (err) {
+      // Refused as a whole (invalid, throttled past every retry, queue closed): the Catch node's msg says so too.
+      const error = serviceError(err, OPERATION);
+      msg.acs = { ...msg.acs, status: "failed", error: error.message };
+      throw error;
+    }
     msg.acs = { ...msg.acs, status: outcome.status, messageId: outcome.messageId };
     if (outcome.status === "failed") {
       msg.acs.error = outcome.error.message;
@@ -143,7 +154,7 @@ function runEmailNode(RED: NodeAPI, node: Node, def: AcsEmailDef): void {
     return { ...RED.util.cloneMessage(base), payload: result.entry, acs } as NodeMessage;
   };
 
-  handleInput(RED, node, "email send", (msg, send) => {
+  handleInput(RED, node, OPERATION, (msg, send) => {
     const run = (async () => {
       resource = configuredResource(RED, def.config);
       await (def.mode === "batch" ? sendBatch(msg, send) : sendSingle(msg, send));

@@ -53,7 +53,12 @@ export async function sendEmail(request: EmailSendRequest): Promise<EmailSendOut
   }
   const messageId = poller.getOperationState().result?.id ?? operationId;
   request.onAccepted?.(messageId);
-  if (request.completion === "accepted" || poller.isDone()) return outcomeOf(poller, messageId);
+  if (request.completion === "accepted") {
+    // "queued" even when the first poll already saw it succeed, so that this mode always reads the same.
+    const outcome = outcomeOf(poller, messageId);
+    return outcome.status === "failed" ? outcome : { messageId, status: "queued" };
+  }
+  if (poller.isDone()) return outcomeOf(poller, messageId);
   try {
     await poller.pollUntilDone({ abortSignal: request.stop });
   } catch (err) {

@@ -64,7 +64,10 @@ describe("acs-email node, batch mode", function () {
       assert.deepEqual(email.recipients.to[0], { address: `user${i}@example.com`, displayName: `User ${i}` });
     }
     await new Promise((resolve) => setImmediate(resolve));
-    assert.ok(statuses.some((text) => /^[\d,]+ \/ 2,000$/.test(text)), `progress shown, got ${statuses.slice(0, 5).join(" | ")}`);
+    const progress = statuses.map((text) => /^([\d,]+) \/ 2,000$/.exec(text)?.[1]).filter((count) => count !== undefined).map((count) => Number(count.replace(/,/g, "")));
+    assert.equal(progress[0], 0, "the status starts at 0 / 2,000");
+    assert.ok(progress.some((count) => count > 0 && count < 2000), `progress shown while sending, got ${statuses.slice(0, 5).join(" | ")}`);
+    assert.deepEqual([...progress].sort((a, b) => a - b), progress, "progress only goes up");
     assert.equal(statuses[statuses.length - 1], "2,000 sent, 0 failed");
   });
 

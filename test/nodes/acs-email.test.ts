@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { helper } from "../helpers/node-red";
-import type { Sandbox } from "../helpers/sandbox";
+import { startTestSandbox, type Sandbox } from "../helpers/sandbox";
 import { caughtBy, configNode, loadEmailFlow, run, SENDER, startEmailSandbox } from "./acs-email.fixture";
 
 const PNG = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex");
@@ -133,6 +133,17 @@ describe("acs-email node", function () {
     });
   });
 
+  describe("requests the service refuses", function () {
+    it("sends them to a Catch node with the service's status and reason, and marks msg.acs failed", async function () {
+      await loadEmailFlow(sandbox, { sender: "shop@unlinked.test" });
+      const { text, msg } = await caughtBy({ payload: "Hello", topic: "Hi", to: "ana@example.com" });
+      assert.equal(text, "email send failed: the service answered HTTP 404 (The specified sender domain has not been linked.)");
+      assert.equal(msg.acs?.status, "failed");
+      assert.equal(msg.acs?.error, text);
+      assert.equal(sandbox.control.counters().emails, 0);
+    });
+  });
+
   describe("validation before sending", function () {
     const base = { payload: "Hello", topic: "Hi", to: "ana@example.com" };
 
@@ -199,17 +210,23 @@ describe("acs-email node", function () {
     });
 
     it("ends an email whose result it is waiting for with an error naming the operation when the node is redeployed", async function () {
-      await loadEmailFlow(sandbox, { pollInterval: "60" });
-      const emailNode = helper.getNode("email");
-      const errors: string[] = [];
-      const events = emailNode as unknown as { on(event: "call:error", listener: (call: { args: [Error] }) => void): void };
-      events.on("call:error", (call) => errors.push(call.args[0].message));
-      emailNode.receive({ payload: "A", topic: "Hi", to: "a@example.com" });
-      while (sandbox.control.counters().emails < 1) await new Promise((resolve) => setTimeout(resolve, 10));
-      await helper.setFlows([], "full");
-      await new Promise((resolve) => setImmediate(resolve));
-      const [email] = sandbox.control.sentEmails();
-      assert.deepEqual(errors, [`email ${email.operationId} was accepted, but the node stopped before the service reported whether it was sent`]);
+      // In real time the operation takes seconds to finish: the redeploy comes while the node waits.
+      const slow = await startTestSandbox({ timeScale: 1, customDomains: ["contoso.test"], quotas: { email: { custom: null } } });
+      try {
+        await loadEmailFlow(slow, { pollInterval: "60" });
+        const emailNode = helper.getNode("email");
+        const errors: string[] = [];
+        const events = emailNode as unknown as { on(event: "call:error", listener: (call: { args: [Error] }) => void): void };
+        events.on("call:error", (call) => errors.push(call.args[0].message));
+        emailNode.receive({ payload: "A", topic: "Hi", to: "a@example.com" });
+        while (slow.control.counters().emails < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+        await helper.setFlows([], "full");
+        await new Promise((resolve) => setImmediate(resolve));
+        const [email] = slow.control.sentEmails();
+        assert.deepEqual(errors, [`email ${email.operationId} was accepted, but the node stopped before the service reported whether it was sent`]);
+      } finally {
+        await slow.close();
+      }
     });
 
     it("ends every email still queued with an error when the node is redeployed", async function () {
