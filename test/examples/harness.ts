@@ -17,6 +17,8 @@ export const DELAY_SCALE = 1 / 1000;
 /** Simulated sandbox time runs this much faster (a 3 s delivery report arrives after 50 ms). */
 export const SANDBOX_TIME_SCALE = 60;
 const WAIT_TIMEOUT_MS = 10_000;
+/** What examples/email-campaign.json's connection is set for, and `npm start`'s sandbox grants. */
+export const RAISED_EMAIL_QUOTA = { perMinute: 600, perHour: 36_000 };
 
 const LOG_LEVELS: Record<number, string> = { 10: "fatal", 20: "error", 30: "warn" };
 
@@ -235,7 +237,8 @@ export function exampleRuntime(): Promise<ExampleRuntime> {
 async function startRuntime(): Promise<ExampleRuntime> {
   const stateDir = mkdtempSync(join(tmpdir(), "acs-examples-sandbox-"));
   const userDir = mkdtempSync(join(tmpdir(), "acs-examples-node-red-"));
-  const sandbox = await startTestSandbox({ timeScale: SANDBOX_TIME_SCALE, stateDir });
+  // The resource has the raised email quota that the campaign example's connection is set for.
+  const sandbox = await startTestSandbox({ timeScale: SANDBOX_TIME_SCALE, stateDir, quotas: { email: { managed: RAISED_EMAIL_QUOTA } } });
   // The logger exists before the runtime object it reports to.
   const sink: { runtime?: ExampleRuntime } = {};
   const nodeRed = await startEmbeddedNodeRed({
