@@ -106,19 +106,16 @@ function register(RED: NodeAPI): void {
     let route: WebhookRoute | undefined;
     try {
       const path = normalisePath(def.path ?? "");
-      route = addWebhookRoute(
-        RED,
-        this.id,
-        path,
-        webhookHandlers({
-          secret: () => ({ required: requireSecret, value: secret }),
-          maxBodyBytes: numberIn(def.maxBodyKb, 1, 64 * 1024, DEFAULT_MAX_BODY_KB) * 1024,
-          selection: new EventTypeSelection(def.eventTypes),
-          dedupe: new EventDedupe(),
-          deliver,
-          report,
-        }),
-      );
+      const maxBodyBytes = numberIn(def.maxBodyKb, 1, 64 * 1024, DEFAULT_MAX_BODY_KB) * 1024;
+      const handlers = webhookHandlers({
+        secret: () => ({ required: requireSecret, value: secret }),
+        maxBodyBytes,
+        selection: new EventTypeSelection(def.eventTypes),
+        dedupe: new EventDedupe(),
+        deliver,
+        report,
+      });
+      route = addWebhookRoute(RED, this.id, path, handlers, maxBodyBytes);
       if (requireSecret && !secret) fail("acs-events.errors.noSecret");
       else if (!configMissing) this.status({ fill: "grey", shape: "ring", text: statusText(RED, "acs-events.status.listening", { path }) });
     } catch (err) {

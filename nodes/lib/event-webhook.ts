@@ -1,13 +1,15 @@
 // The Event Grid webhook, one request path: secret -> content type -> body size -> parse ->
 // validation handshake or delivery -> answer. Event Grid does not retry 400, 401, 403 and 413, so
 // those are kept for requests that would fail again; a flow that fails answers 500, which it retries.
-import type { Request, RequestHandler, Response } from "express";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { RequestHandler } from "express";
 import { AcsError } from "./errors";
 import type { EventDedupe } from "./event-dedupe";
 import { parseEvents, type ParsedEvent } from "./event-parse";
 import { SUBSCRIPTION_VALIDATION_EVENT, type EventTypeSelection } from "./event-types";
 import { presentedSecret, secretMatches } from "./webhook-auth";
 import { isJsonContentType, readBody } from "./webhook-body";
+import type { FrontReadRequest } from "./webhook-front";
 import type { WebhookMethod } from "./webhook-route";
 
 export interface WebhookOptions {
@@ -37,52 +39,64 @@ export interface DeliveryCounts {
 
 const MAX_RATE_HEADER = "*";
 
-export function webhookHandlers(options: WebhookOptions): Record<WebhookMethod, RequestHandler[]> {
+/** The handlers of both methods; they use only Node's own request and response API, so they also run in front of Express. */
+export function webhookHandlers(options: WebhookOptions): Record<WebhookMethod, RequestHandler> {
   return {
-    post: [(req, res) => void handlePost(options, req, res)],
-    options: [(req, res) => handleOptions(options, req, res)],
+    post: (req, res) => void handlePost(options, req, res),
+    options: (req, res) => handleOptions(options, req, res),
   };
 }
 
-function requestUrl(req: Request): URL {
-  return new URL(req.originalUrl || req.url, "http://localhost");
+function requestUrl(req: IncomingMessage & { originalUrl?: string }): URL {
+  return new URL(req.originalUrl || req.url || "/", "http://localhost");
 }
 
-function authorised(options: WebhookOptions, req: Request): boolean {
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) }).end(text);
+}
+
+function authorised(options: WebhookOptions, req: IncomingMessage): boolean {
   const secret = options.secret();
   if (!secret.required) return true;
   return secretMatches(secret.value, presentedSecret(requestUrl(req), req.headers));
 }
 
-function refuse(options: WebhookOptions, res: Response, status: number, error: AcsError): void {
+function refuse(options: WebhookOptions, res: ServerResponse, status: number, error: AcsError): void {
   options.report({ kind: "refused", status, error });
   if (res.headersSent) return;
-  res.status(status).json({ error: { code: error.key.split(".").pop(), message: error.message } });
+  sendJson(res, status, { error: { code: error.key.split(".").pop(), message: error.message } });
 }
 
 /** CloudEvents webhook validation: allow the origin that asks (Event Grid: eventgrid.azure.net). */
-function handleOptions(options: WebhookOptions, req: Request, res: Response): void {
+function handleOptions(options: WebhookOptions, req: IncomingMessage, res: ServerResponse): void {
   if (!authorised(options, req)) return refuse(options, res, 401, new AcsError("acs-events.errors.unauthorized"));
-  const origin = req.header("webhook-request-origin");
+  const origin = header(req, "webhook-request-origin");
   res.setHeader("Allow", "POST, OPTIONS");
   if (origin) {
     res.setHeader("WebHook-Allowed-Origin", origin);
     res.setHeader("WebHook-Allowed-Rate", MAX_RATE_HEADER);
     options.report({ kind: "validated", schema: "CloudEvents" });
   }
-  res.status(200).end();
+  res.writeHead(200, { "content-length": 0 }).end();
 }
 
-async function handlePost(options: WebhookOptions, req: Request, res: Response): Promise<void> {
+async function handlePost(options: WebhookOptions, req: FrontReadRequest, res: ServerResponse): Promise<void> {
   try {
     if (!authorised(options, req)) return refuse(options, res, 401, new AcsError("acs-events.errors.unauthorized"));
-    const contentType = req.header("content-type");
+    const contentType = header(req, "content-type");
     if (!isJsonContentType(contentType)) {
       req.resume();
       return refuse(options, res, 415, new AcsError("acs-events.errors.notJson", { type: contentType ?? "" }));
     }
     let events: ParsedEvent[];
     try {
+      if (req.webhookBodyError) throw req.webhookBodyError;
       events = await parseEvents(await readBody(req, options.maxBodyBytes));
     } catch (err) {
       if (err instanceof AcsError) return refuse(options, res, err.key === "acs-events.errors.tooLarge" ? 413 : 400, err);
@@ -97,7 +111,7 @@ async function handlePost(options: WebhookOptions, req: Request, res: Response):
   }
 }
 
-function answerValidation(options: WebhookOptions, res: Response, event: ParsedEvent): void {
+function answerValidation(options: WebhookOptions, res: ServerResponse, event: ParsedEvent): void {
   const data = (typeof event.data === "object" && event.data !== null ? event.data : {}) as Record<string, unknown>;
   const codeKey = Object.keys(data).find((key) => key.toLowerCase() === "validationcode");
   const code = codeKey === undefined ? undefined : data[codeKey];
@@ -105,10 +119,10 @@ function answerValidation(options: WebhookOptions, res: Response, event: ParsedE
     return refuse(options, res, 400, new AcsError("acs-events.errors.badEvent", { index: 1, reason: "validationCode missing" }));
   }
   options.report({ kind: "validated", schema: event.schema });
-  res.status(200).json({ validationResponse: code });
+  sendJson(res, 200, { validationResponse: code });
 }
 
-async function deliver(options: WebhookOptions, res: Response, events: ParsedEvent[]): Promise<void> {
+async function deliver(options: WebhookOptions, res: ServerResponse, events: ParsedEvent[]): Promise<void> {
   const selected = events.filter((event) => options.selection.includes(event.type));
   const fresh = selected.filter((event) => options.dedupe.firstSighting(event.id));
   try {
@@ -125,5 +139,5 @@ async function deliver(options: WebhookOptions, res: Response, events: ParsedEve
     ignored: events.length - selected.length,
   };
   options.report({ kind: "delivered", events: fresh, ...counts });
-  res.status(200).json(counts);
+  sendJson(res, 200, counts);
 }

@@ -3,7 +3,7 @@
 import type { IncomingMessage } from "node:http";
 import { AcsError } from "./errors";
 
-/** A body some middleware already consumed (Node-RED's httpNodeMiddleware may hold a JSON parser). */
+/** A body already read: by the webhook's front middleware (text), or by another parser (a value). */
 interface ParsedRequest extends IncomingMessage {
   _body?: boolean;
   body?: unknown;
@@ -24,9 +24,13 @@ export function isJsonContentType(header: string | undefined): boolean {
  */
 export function readBody(req: IncomingMessage, limitBytes: number): Promise<string | unknown> {
   const parsed = req as ParsedRequest;
-  if (parsed._body) return Promise.resolve(Buffer.isBuffer(parsed.body) ? parsed.body.toString("utf8") : parsed.body);
   const tooLarge = () => new AcsError("acs-events.errors.tooLarge", { limit: Math.round(limitBytes / 1024) });
   const declared = Number(req.headers["content-length"]);
+  if (parsed._body) {
+    // Another parser may have allowed more than this node does.
+    if (Number.isFinite(declared) && declared > limitBytes) return Promise.reject(tooLarge());
+    return Promise.resolve(Buffer.isBuffer(parsed.body) ? parsed.body.toString("utf8") : parsed.body);
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -5,6 +5,7 @@
 import type { NodeAPI } from "node-red";
 import type { RequestHandler } from "express";
 import { AcsError } from "./errors";
+import { addFrontRoute } from "./webhook-front";
 
 export type WebhookMethod = "post" | "options";
 
@@ -42,7 +43,8 @@ export function addWebhookRoute(
   RED: NodeAPI,
   ownerId: string,
   path: string,
-  handlers: Record<WebhookMethod, RequestHandler[]>,
+  handlers: Record<WebhookMethod, RequestHandler>,
+  maxBodyBytes: number,
 ): WebhookRoute {
   const app = RED.httpNode as unknown as RoutableApp | undefined;
   if (!app) throw new AcsError("acs-events.errors.noHttpNode");
@@ -51,8 +53,9 @@ export function addWebhookRoute(
   const owner = paths.get(path.toLowerCase());
   if (owner !== undefined && owner !== ownerId) throw new AcsError("acs-events.errors.pathInUse", { field: "path", value: path });
   paths.set(path.toLowerCase(), ownerId);
-  app.post(path, ...handlers.post);
-  app.options(path, ...handlers.options);
+  app.post(path, handlers.post);
+  app.options(path, handlers.options);
+  const removeFront = addFrontRoute(app, path, { maxBodyBytes, options: handlers.options });
   let removed = false;
   return {
     path,
@@ -60,6 +63,7 @@ export function addWebhookRoute(
       if (removed) return;
       removed = true;
       if (paths.get(path.toLowerCase()) === ownerId) paths.delete(path.toLowerCase());
+      removeFront();
       removeLayers(app, path, Object.keys(handlers));
     },
   };

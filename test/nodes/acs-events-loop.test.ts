@@ -88,6 +88,11 @@ function next<T extends NodeMessage>(id: string, match: (msg: T) => boolean = ()
   });
 }
 
+/** Node-RED hands messages on asynchronously: let those already sent arrive. */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 50));
+}
+
 function all<T extends NodeMessage>(id: string): T[] {
   const messages: T[] = [];
   node(id).on("input", (msg: T) => messages.push(msg));
@@ -274,6 +279,7 @@ describe("acs-events node: the whole loop through the sandbox", function () {
       const out = all<EventMsg>("events-out");
       sandbox.control.receiveSms({ from: "+15555550100", to: FROM, message: "once" });
       await sandbox.control.eventsSettled();
+      await settle();
       const notifications = sandbox.control.deliveries(subscription.id).filter((entry) => entry.kind === "notification");
       assert.equal(notifications.length, 3);
       assert.ok(notifications.every((entry) => entry.status === 200));
@@ -286,6 +292,7 @@ describe("acs-events node: the whole loop through the sandbox", function () {
       const out = all<EventMsg>("events-out");
       for (const message of ["one", "two", "three"]) sandbox.control.receiveSms({ from: "+15555550100", to: FROM, message });
       await sandbox.control.eventsSettled();
+      await settle();
       const notifications = sandbox.control.deliveries(subscription.id).filter((entry) => entry.kind === "notification");
       assert.equal(notifications.length, 1, "one batch");
       assert.equal(notifications[0].eventIds.length, 3);

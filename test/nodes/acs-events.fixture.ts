@@ -1,11 +1,13 @@
 // Shared set-up of the acs-events suites: loads flows through the test helper while keeping the RED
 // object the node registers its route on, and serves that RED.httpNode on a loopback port (the
-// helper's own server does not mount httpNode). The helper's RED also lacks `hooks`, which the
-// "after flow" acknowledgement uses: it is given the runtime's own, as Node-RED gives nodes.
+// helper's own server does not mount httpNode). By default it is served as standalone Node-RED
+// serves it: a root app holding first the admin app's CORS handler and JSON parser (which answer
+// every OPTIONS request and parse every JSON body when httpAdminRoot and httpNodeRoot are both "/",
+// the default), then httpNode. The helper's RED also lacks `hooks`, which the "after flow"
+// acknowledgement uses: it is given the runtime's own, as Node-RED gives nodes.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname } from "node:path";
-import type { NodeAPI } from "node-red";
 import acsEvents from "../../nodes/acs-events";
 import { capturingRed, helper, type NodeModule } from "../helpers/node-red";
 
@@ -13,7 +15,7 @@ type FlowNode = Record<string, unknown>;
 
 const runtimePath = process.env.NODE_RED_PATH ? require.resolve(process.env.NODE_RED_PATH) : require.resolve("node-red");
 
-async function runtimeModule<T>(request: string): Promise<T> {
+export async function runtimeModule<T>(request: string): Promise<T> {
   const loaded = (await import(require.resolve(request, { paths: [dirname(runtimePath)] }))) as { default: T };
   return loaded.default;
 }
@@ -23,24 +25,48 @@ export function coreNode(file: string): Promise<NodeModule> {
   return runtimeModule<NodeModule>(`@node-red/nodes/core/${file}`);
 }
 
+type Handler = (req: unknown, res: unknown, next?: (err?: unknown) => void) => void;
+interface ExpressApp extends Handler {
+  use(...args: unknown[]): ExpressApp;
+}
+
+/** "standalone": httpNode mounted behind an admin app, as node-red's red.js does; "bare": httpNode alone. */
+export type ServerLayout = "standalone" | "bare";
+
 export class EventsHarness {
-  private red?: NodeAPI;
   private hooks?: unknown;
+  private express?: () => ExpressApp;
+  private adminFront: Handler[] = [];
+  private app?: Handler;
   private server?: Server;
   baseUrl = "";
 
-  /** The events module, wrapped so that the RED it receives is kept. */
+  constructor(private readonly layout: ServerLayout = "standalone") {}
+
+  /** The events module, wrapped so that the RED it receives is kept (and mounted as Node-RED would). */
   readonly module: NodeModule = capturingRed(acsEvents, (RED) => {
     const withHooks = RED as unknown as { hooks?: unknown };
     withHooks.hooks ??= this.hooks;
-    this.red = RED;
+    const httpNode = RED.httpNode as unknown as Handler;
+    if (this.layout === "bare" || !this.express) {
+      this.app = httpNode;
+      return;
+    }
+    const root = this.express();
+    root.use("/", this.express().use(...this.adminFront));
+    root.use("/", httpNode);
+    this.app = root;
   });
 
   async start(): Promise<void> {
     this.hooks = (await runtimeModule<{ hooks: unknown }>("@node-red/util")).hooks;
+    this.express = await runtimeModule<() => ExpressApp>("express");
+    const cors = await runtimeModule<(options: object) => Handler>("cors");
+    const bodyParser = await runtimeModule<{ json(options: object): Handler; urlencoded(options: object): Handler }>("body-parser");
+    // What @node-red/editor-api puts at the front of the admin app.
+    this.adminFront = [cors({ origin: "*", methods: "GET,PUT,POST,DELETE" }), bodyParser.json({ limit: "5mb" }), bodyParser.urlencoded({ limit: "5mb", extended: true })];
     this.server = createServer((req, res) => {
-      const app = this.red?.httpNode as unknown as ((req: unknown, res: unknown) => void) | undefined;
-      if (app) app(req, res);
+      if (this.app) this.app(req, res, () => res.writeHead(404).end());
       else res.writeHead(503).end();
     });
     // Keep-alive sockets would hold close() until they time out.

@@ -425,6 +425,8 @@ describe("acs-events node: the webhook", function () {
       assert.equal(out.length, 1, "one route, one message");
       await helper.unload();
       assert.equal((await post(harness.url(PATH, SECRET), [eventGridEvent(SMS_REPORT, {})])).status, 404);
+      const options = await fetch(harness.url(PATH, SECRET), { method: "OPTIONS", headers: { "WebHook-Request-Origin": "eventgrid.azure.net" } });
+      assert.equal(options.headers.get("webhook-allowed-origin"), null, "nothing of the node is left in front of the admin app");
     });
   });
 
@@ -496,5 +498,30 @@ describe("acs-events node: the webhook", function () {
       assert.equal(answer.status, 500);
       assert.match((answer.json as { error: { message: string } }).error.message, /stopped before the flow finished/);
     });
+  });
+});
+
+describe("acs-events node: httpNode served on its own (Node-RED embedded without a shared root app)", function () {
+  const harness = new EventsHarness("bare");
+  before(() => harness.start());
+  after(() => harness.stop());
+  afterEach(() => helper.unload());
+
+  beforeEach(() => harness.load([], [eventsNode(), { id: "out", type: "helper" }], { events: { secret: SECRET } }));
+
+  it("answers the OPTIONS handshake on its own route", async () => {
+    const response = await fetch(harness.url(PATH, SECRET), { method: "OPTIONS", headers: { "WebHook-Request-Origin": "eventgrid.azure.net" } });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get("webhook-allowed-origin"), "eventgrid.azure.net");
+  });
+
+  it("checks the secret, the size and the JSON itself", async () => {
+    assert.equal((await post(harness.url(PATH, "wrong"), [eventGridEvent(SMS_REPORT, {})])).status, 401);
+    assert.equal((await post(harness.url(PATH, SECRET), "[{")).status, 400);
+    assert.equal((await post(harness.url(PATH, SECRET), [eventGridEvent(SMS_RECEIVED, { message: "x".repeat(1100 * 1024) })])).status, 413);
+    const out = collected();
+    assert.equal((await post(harness.url(PATH, SECRET), [eventGridEvent(SMS_REPORT, smsDeliveryReport())])).status, 200);
+    await settle();
+    assert.equal(out.length, 1);
   });
 });
