@@ -81,12 +81,16 @@ export class ExampleRuntime {
    * Deploys examples/<name>.json as the only flow (full deployment), forgetting what the sandbox
    * recorded and every rule and subscription, then subscribes the sandbox to its acs-events nodes.
    */
-  async load(name: string): Promise<FlowNode[]> {
+  load(name: string): Promise<FlowNode[]> {
+    return this.loadFlow(readExample(name));
+  }
+
+  /** load() for a flow given as nodes. */
+  async loadFlow(example: FlowNode[]): Promise<FlowNode[]> {
     const control = this.sandbox.control;
     for (const subscription of control.subscriptions()) control.unsubscribe(subscription.id);
     control.setRules([]);
     control.reset();
-    const example = readExample(name);
     const flow = scaleDelays(pointAtSandbox(example, { endpoint: this.sandbox.endpoint, caFile: this.caFile }), DELAY_SCALE);
     this.flow = flow;
     this.logs.length = 0;
@@ -180,6 +184,8 @@ export class ExampleRuntime {
       this.events.on("flows:started", onStarted);
       this.events.on("runtime-event", onRuntimeEvent);
     });
+    // It may reject before the POST returns: mark it handled now, it is awaited below.
+    started.catch(() => undefined);
     const stopListening = () => {
       this.events.removeListener("flows:started", onStarted);
       this.events.removeListener("runtime-event", onRuntimeEvent);

@@ -1,7 +1,7 @@
 // examples/chat-thread.json end to end: one click creates a thread, posts two messages in order and
 // reads the history back.
 import assert from "node:assert/strict";
-import { exampleRuntime, type ExampleRuntime } from "../examples/harness";
+import { exampleRuntime, type ExampleRuntime } from "./harness";
 
 interface HistoryItem {
   type: string;
