@@ -31,12 +31,16 @@ interface AcsSmsDef extends NodeDef {
 
 type AcsMessage = NodeMessage & { acs?: Record<string, unknown>; contact?: unknown };
 
+/** Time requests in flight get to finish when the node closes: below Node-RED's 15 s close timeout. */
+const CLOSE_GRACE_MS = 10_000;
+
 function register(RED: NodeAPI): void {
   function AcsSms(this: Node, def: AcsSmsDef) {
     RED.nodes.createNode(this, def);
     const status = new SenderStatus(RED, this);
     let resource: AcsResource | undefined;
     let warnedLong = false;
+    const closing = new AbortController();
 
     handleInput(RED, this, "send SMS", async (msg, send) => {
       resource = configuredResource(RED, def.config);
@@ -67,9 +71,10 @@ function register(RED: NodeAPI): void {
           correlation.remember({ channel: "sms", messageId: outcome.messageId, correlationId, to: outcome.to, from: sms.from.value, sentAt: Date.now(), ...(contact ? { contact } : {}) });
         }
       };
+      const context = { queue, owner: this, onBatch: remember, signal: closing.signal };
       const outcomes = sms.attachments
-        ? await sendMms(clients, { from: sms.from.value, to: sms.to, message: sms.message, attachments: sms.attachments }, queue, this, remember)
-        : await sendSms(clients.sms(), { from: sms.from.value, to: sms.to, message: sms.message, enableDeliveryReport: def.deliveryReport !== false, tag: correlationId }, queue, this, remember);
+        ? await sendMms(clients, { from: sms.from.value, to: sms.to, message: sms.message, attachments: sms.attachments }, context)
+        : await sendSms(clients.sms(), { from: sms.from.value, to: sms.to, message: sms.message, enableDeliveryReport: def.deliveryReport !== false, tag: correlationId }, context);
 
       const failed = outcomes.filter((outcome) => outcome.status === "failed").length;
       if (failed > 0) this.status({ fill: "red", shape: "ring", text: statusText(RED, "acs-sms.status.someFailed", { failed, total: outcomes.length }) });
@@ -83,7 +88,14 @@ function register(RED: NodeAPI): void {
     });
 
     this.on("close", (_removed: boolean, done: () => void) => {
-      status.close(resource).then(done, done);
+      // Waiting messages fail at once; requests in flight get until the grace ends, then are aborted,
+      // so the node closes within Node-RED's close timeout even when the service is slow to answer.
+      const grace = setTimeout(() => closing.abort(), CLOSE_GRACE_MS);
+      const finish = () => {
+        clearTimeout(grace);
+        done();
+      };
+      status.close(resource).then(finish, finish);
     });
   }
 

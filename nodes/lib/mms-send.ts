@@ -18,8 +18,7 @@ import {
 import type { AcsClients } from "./acs-clients";
 import type { ConnectionSettings } from "./connection-settings";
 import type { MmsAttachment } from "./mms-attachments";
-import type { SendQueue } from "./send-queue";
-import { sendBatched, type BatchedSend, type RecipientItem, type RecipientOutcome } from "./sms-send";
+import { sendBatched, type RecipientItem, type RecipientOutcome, type SendContext } from "./sms-send";
 
 export const MMS_API_VERSION = "2023-05-14-privatepreview";
 
@@ -119,14 +118,12 @@ function errorCode(body: unknown): string | undefined {
 }
 
 /** Sends an MMS (one request per 100 recipients) through the sender's queue, results in input order. */
-export function sendMms(clients: AcsClients, mms: MmsRequest, queue: SendQueue, owner: unknown, onBatch?: BatchedSend["onBatch"]): Promise<RecipientOutcome[]> {
+export function sendMms(clients: AcsClients, mms: MmsRequest, context: SendContext): Promise<RecipientOutcome[]> {
   const client = mmsClientFor(clients);
   return sendBatched({
-    queue,
-    owner,
+    ...context,
     recipients: mms.to,
     operation: "send MMS",
-    onBatch,
     send: (batch, signal) => client.send({ ...mms, to: batch }, signal),
   });
 }

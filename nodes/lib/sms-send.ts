@@ -39,6 +39,8 @@ export interface BatchedSend {
   operation: string;
   /** Called as soon as each request is answered, before the others finish (to remember sends early). */
   onBatch?: (outcomes: RecipientOutcome[]) => void;
+  /** Aborts this sender's requests in flight (its node is closing), besides the queue's own signal. */
+  signal?: AbortSignal;
 }
 
 export function inBatches<T>(items: readonly T[], size = MAX_RECIPIENTS_PER_REQUEST): T[][] {
@@ -56,7 +58,8 @@ export async function sendBatched(request: BatchedSend): Promise<RecipientOutcom
   const batches = inBatches(request.recipients);
   const settled = await Promise.allSettled(
     batches.map((batch) =>
-      request.queue.submit(batch.length, request.owner, async (signal) => {
+      request.queue.submit(batch.length, request.owner, async (queueSignal) => {
+        const signal = request.signal ? AbortSignal.any([queueSignal, request.signal]) : queueSignal;
         const outcomes = mergeBatch(batch, await request.send(batch, signal));
         request.onBatch?.(outcomes);
         return outcomes;
@@ -101,14 +104,15 @@ export interface SmsRequest {
   tag?: string;
 }
 
+/** How a send runs: through which queue, for which node, and what to do as each request is answered. */
+export type SendContext = Pick<BatchedSend, "queue" | "owner" | "onBatch" | "signal">;
+
 /** Sends an SMS with the SDK (one call per 100 recipients; the SDK sets the repeatability ids). */
-export function sendSms(client: SmsClient, sms: SmsRequest, queue: SendQueue, owner: unknown, onBatch?: BatchedSend["onBatch"]): Promise<RecipientOutcome[]> {
+export function sendSms(client: SmsClient, sms: SmsRequest, context: SendContext): Promise<RecipientOutcome[]> {
   return sendBatched({
-    queue,
-    owner,
+    ...context,
     recipients: sms.to,
     operation: "send SMS",
-    onBatch,
     send: (batch, signal) =>
       client.send(
         { from: sms.from, to: batch, message: sms.message },

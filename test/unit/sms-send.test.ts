@@ -93,6 +93,23 @@ describe("sms send batching", () => {
     assert.match(failed[0].error ?? "", /send SMS failed: the service answered HTTP 400 \(Bad Request\)/);
   });
 
+  it("aborts its requests in flight when the sender's own signal fires (its node is closing)", async () => {
+    const closing = new AbortController();
+    const sending = sendBatched({
+      queue,
+      owner: "node",
+      recipients: numbers(1),
+      operation: "send SMS",
+      signal: closing.signal,
+      send: (_batch, signal) =>
+        new Promise((_resolve, reject) => {
+          signal.addEventListener("abort", () => reject(Object.assign(new Error("The operation was aborted."), { name: "AbortError" })));
+        }),
+    });
+    setTimeout(() => closing.abort(), 5);
+    await assert.rejects(sending, /^AcsError: send SMS failed: The operation was aborted\./);
+  });
+
   it("fails fast when the queue has no room", async () => {
     const small = new SendQueue({ maxInFlight: 1, rates: [{ units: 1, periodMs: 60_000 }], maxQueuedUnits: 100 });
     const first = sendBatched({ queue: small, owner: "node", recipients: numbers(100), operation: "send SMS", send: async (batch) => batch.map(accepted) });
