@@ -1,0 +1,152 @@
+// Benchmark 1, SMS send throughput: N messages through acs-sms in a real Node-RED runtime versus the
+// bare SmsClient sending the same messages at the same concurrency, in the same process, against
+// the sandbox with a fixed latency and no quota. Prints JSON: both rates, their ratio, and CPU time
+// per message. Run alone: `node dist/bench/sms-throughput.js [--messages=5000] [--concurrency=8] [--latency=20] [--warmup=1000]`.
+import { randomUUID } from "node:crypto";
+import { SmsClient } from "@azure/communication-sms";
+import { numberOption, runMain } from "./lib/cli";
+import { configNode, sink, tab, TAB_ID } from "./lib/flows";
+import { BenchRuntime } from "./lib/node-red";
+import { ResourceMeter, round, type ResourceFigures } from "./lib/resources";
+import { RemoteSandbox } from "./lib/sandbox";
+
+const FROM = "+18005550100";
+const SMS_NODE = "bench-sms";
+
+export interface SmsThroughputOptions {
+  messages: number;
+  concurrency: number;
+  latencyMs: number;
+  warmup: number;
+}
+
+/** Distinct recipients, so that the sandbox's records show any duplicate. */
+function recipient(index: number): string {
+  return `+1425${String(2_000_000 + index).padStart(7, "0")}`;
+}
+
+function messageText(index: number): string {
+  return `Your code is ${String(100_000 + (index % 900_000))}. It expires in 10 minutes.`;
+}
+
+/** The baseline: `concurrency` workers, each sending one message at a time with the SDK. */
+async function sendBare(client: SmsClient, first: number, count: number, concurrency: number): Promise<number> {
+  let next = first;
+  let failed = 0;
+  const worker = async () => {
+    while (next < first + count) {
+      const index = next++;
+      const [result] = await client.send({ from: FROM, to: [recipient(index)], message: messageText(index) }, { enableDeliveryReport: true, tag: randomUUID() });
+      if (!result.successful) failed++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return failed;
+}
+
+/** Hands `count` messages to the acs-sms node at once and waits until each is done. */
+async function sendThroughNode(runtime: BenchRuntime, first: number, count: number): Promise<{ failed: number; errors: string[] }> {
+  const counts = runtime.track(SMS_NODE);
+  const node = runtime.node(SMS_NODE);
+  for (let index = first; index < first + count; index++) node.receive({ payload: messageText(index), to: recipient(index) });
+  await runtime.waitFor(() => counts.done + counts.failed >= count, 10 * 60_000);
+  return { failed: counts.failed, errors: counts.errors };
+}
+
+interface PhaseResult {
+  messages: number;
+  failed: number;
+  errors: string[];
+  figures: ResourceFigures;
+}
+
+/** One side's figures over its halves: rate and CPU per message over the summed time. */
+function combine(halves: PhaseResult[]) {
+  const messages = halves.reduce((sum, half) => sum + half.messages, 0);
+  const elapsedMs = halves.reduce((sum, half) => sum + half.figures.elapsedMs, 0);
+  const cpuMs = halves.reduce((sum, half) => sum + half.figures.cpuMs, 0);
+  const errors = halves.flatMap((half) => half.errors).slice(0, 5);
+  return {
+    messages,
+    messagesPerSecond: round(messages / (elapsedMs / 1000)),
+    failed: halves.reduce((sum, half) => sum + half.failed, 0),
+    cpuMsPerMessage: round(cpuMs / messages, 3),
+    cpuCores: round(cpuMs / elapsedMs, 3),
+    elapsedMs: round(elapsedMs),
+    peakRssMiB: Math.max(...halves.map((half) => half.figures.peakRssMiB)),
+    peakHeapUsedMiB: Math.max(...halves.map((half) => half.figures.peakHeapUsedMiB)),
+    ...(errors.length > 0 ? { errors } : {}),
+  };
+}
+
+export async function runSmsThroughput(options: SmsThroughputOptions) {
+  const sandbox = await RemoteSandbox.start({
+    latencyMs: options.latencyMs,
+    quotas: { sms: { tollFree: null, shortCode: null, alphanumeric: null, longCode: null } },
+  });
+  const runtime = await BenchRuntime.start();
+  try {
+    await runtime.deploy([
+      tab(),
+      configNode(sandbox, { smsMaxInFlight: String(options.concurrency), smsPerMinute: "1000000000" }),
+      { id: SMS_NODE, type: "acs-sms", z: TAB_ID, config: "bench-acs", from: FROM, fromType: "str", to: "to", toType: "msg", message: "payload", messageType: "msg", deliveryReport: true, correlationId: "correlationId", correlationIdType: "msg", outputMode: "perRecipient", wires: [["bench-sink"]] },
+      sink("bench-sink"),
+    ]);
+    const client = new SmsClient(sandbox.connectionString, { tlsOptions: { ca: sandbox.ca } });
+
+    // Warm both paths up (JIT, TLS sessions, pooled sockets) before anything is measured.
+    let next = 0;
+    await sendBare(client, next, options.warmup, options.concurrency);
+    next += options.warmup;
+    await sendThroughNode(runtime, next, options.warmup);
+    next += options.warmup;
+
+    // Two halves each, in the order bare, node, node, bare, so that a drift during the run (the
+    // sandbox's store growing, the machine warming up) weighs on both sides alike.
+    const half = Math.ceil(options.messages / 2);
+    const bareHalves: PhaseResult[] = [];
+    const nodeHalves: PhaseResult[] = [];
+    for (const side of ["bare", "node", "node", "bare"] as const) {
+      const count = (side === "bare" ? bareHalves : nodeHalves).length === 0 ? half : options.messages - half;
+      const meter = new ResourceMeter();
+      const outcome = side === "bare" ? { failed: await sendBare(client, next, count, options.concurrency), errors: [] } : await sendThroughNode(runtime, next, count);
+      (side === "bare" ? bareHalves : nodeHalves).push({ messages: count, ...outcome, figures: meter.stop() });
+      next += count;
+    }
+    const bare = combine(bareHalves);
+    const viaNode = combine(nodeHalves);
+
+    const recorded = await sandbox.summary();
+    const bareRate = bare.messagesPerSecond;
+    const nodeRate = viaNode.messagesPerSecond;
+    return {
+      benchmark: "sms-throughput",
+      settings: { ...options, sandboxQuota: "none", from: FROM },
+      bareSdk: bare,
+      node: viaNode,
+      ratio: round(nodeRate / bareRate, 3),
+      goal: "node rate >= 0.9 x bare SDK rate",
+      sandbox: {
+        smsRecorded: recorded.sms.records,
+        smsExpected: next,
+        duplicateRecipients: recorded.sms.duplicateRecipients,
+        duplicateRepeatabilityIds: recorded.sms.duplicateIdempotencyKeys,
+        throttled: recorded.throttled.sms ?? 0,
+      },
+    };
+  } finally {
+    await runtime.close();
+    await sandbox.close();
+  }
+}
+
+if (require.main === module) {
+  runMain(() =>
+    runSmsThroughput({
+      messages: numberOption("messages", 5000),
+      concurrency: numberOption("concurrency", 8),
+      latencyMs: numberOption("latency", 20),
+      warmup: numberOption("warmup", 1000),
+    }),
+  );
+}
