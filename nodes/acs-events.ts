@@ -11,6 +11,7 @@ import { EventDedupe } from "./lib/event-dedupe";
 import { eventMessage, type EventMessage } from "./lib/event-message";
 import { normaliseEvent } from "./lib/event-normalise";
 import type { ParsedEvent } from "./lib/event-parse";
+import { EventStatus } from "./lib/event-status";
 import { EVENT_GROUPS, EventTypeSelection, eventGroup, shortEventType } from "./lib/event-types";
 import { webhookHandlers, type WebhookOutcome } from "./lib/event-webhook";
 import { flowCompletion, type HooksLike } from "./lib/flow-completion";
@@ -52,7 +53,7 @@ function register(RED: NodeAPI): void {
     const hooks = (RED as unknown as { hooks?: HooksLike }).hooks;
     const completion = def.ackMode === "afterFlow" && hooks ? flowCompletion(hooks) : undefined;
     const closing = new AbortController();
-    let received = 0;
+    const status = new EventStatus(RED, this);
 
     const fail = (key: string, params?: Record<string, string | number>) => {
       const text = statusText(RED, key, params);
@@ -88,9 +89,7 @@ function register(RED: NodeAPI): void {
       );
       const watch = completion?.watch(messages.map((msg) => msg._msgid));
       messages.forEach((msg, index) => this.send(output(msg, events[index])));
-      received += events.length;
-      const last = shortEventType(events[events.length - 1].type);
-      this.status({ fill: "green", shape: "dot", text: statusText(RED, "acs-events.status.received", { count: received, type: last }) });
+      status.eventsReceived(events.length, shortEventType(events[events.length - 1].type));
       await watch?.finish(ackTimeoutMs, closing.signal);
     };
 
@@ -99,7 +98,7 @@ function register(RED: NodeAPI): void {
         this.warn(statusText(RED, "acs-events.errors.refused", { status: outcome.status, reason: statusText(RED, outcome.error.key, outcome.error.params) }));
       } else if (outcome.kind === "validated") {
         this.log(statusText(RED, "acs-events.status.validated", { schema: outcome.schema }));
-        if (received === 0) this.status({ fill: "green", shape: "ring", text: statusText(RED, "acs-events.status.validated", { schema: outcome.schema }) });
+        status.validated(outcome.schema);
       }
     };
 
@@ -117,7 +116,7 @@ function register(RED: NodeAPI): void {
       });
       route = addWebhookRoute(RED, this.id, path, handlers, maxBodyBytes);
       if (requireSecret && !secret) fail("acs-events.errors.noSecret");
-      else if (!configMissing) this.status({ fill: "grey", shape: "ring", text: statusText(RED, "acs-events.status.listening", { path }) });
+      else if (!configMissing) status.listening(path);
     } catch (err) {
       const params = (err as { params?: Record<string, string | number> }).params;
       fail((err as { key?: string }).key ?? "acs-events.errors.internal", params ?? { reason: String(err) });
@@ -125,6 +124,7 @@ function register(RED: NodeAPI): void {
 
     this.on("close", (_removed: boolean, done: () => void) => {
       route?.remove();
+      status.close();
       // Requests still waiting for their flow are answered 500 now, so Event Grid delivers them again.
       closing.abort();
       done();
