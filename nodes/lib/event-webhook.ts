@@ -13,7 +13,7 @@ import type { FrontReadRequest } from "./webhook-front";
 import type { WebhookMethod } from "./webhook-route";
 
 export interface WebhookOptions {
-  /** The secret requests must present; undefined when the node does not require one. */
+  /** Whether requests must present the secret, and the secret (missing when none was set: nothing matches). */
   secret: () => { required: boolean; value?: string };
   maxBodyBytes: number;
   selection: EventTypeSelection;
@@ -37,7 +37,8 @@ export interface DeliveryCounts {
   ignored: number;
 }
 
-const MAX_RATE_HEADER = "*";
+/** No limit on the delivery rate (WebHook-Allowed-Rate). */
+const ALLOWED_RATE = "*";
 
 /** The handlers of both methods; they use only Node's own request and response API, so they also run in front of Express. */
 export function webhookHandlers(options: WebhookOptions): Record<WebhookMethod, RequestHandler> {
@@ -80,7 +81,7 @@ function handleOptions(options: WebhookOptions, req: IncomingMessage, res: Serve
   res.setHeader("Allow", "POST, OPTIONS");
   if (origin) {
     res.setHeader("WebHook-Allowed-Origin", origin);
-    res.setHeader("WebHook-Allowed-Rate", MAX_RATE_HEADER);
+    res.setHeader("WebHook-Allowed-Rate", ALLOWED_RATE);
     options.report({ kind: "validated", schema: "CloudEvents" });
   }
   res.writeHead(200, { "content-length": 0 }).end();

@@ -86,6 +86,13 @@ describe("parseEvents", () => {
     assert.equal((event.data as Buffer).toString(), "hello");
   });
 
+  it("keeps a time it cannot read as the text that was sent", async () => {
+    const [grid] = await parseEvents([gridEvent({ eventTime: "yesterday" })]);
+    assert.equal(grid.time, "yesterday");
+    const [cloud] = await parseEvents(cloudEvent({ time: "2024-05-01T12:00:00+02:00" }));
+    assert.equal(cloud.time, "2024-05-01T10:00:00.000Z", "a valid time is given in UTC");
+  });
+
   it("refuses malformed JSON with the parser's reason", async () => {
     const err = await rejection('[{"id": "e1",');
     assert.equal(err.key, "acs-events.errors.badJson");
