@@ -44,6 +44,9 @@ function numberIn(value: string | number | undefined, min: number, max: number, 
 }
 
 function register(RED: NodeAPI): void {
+  // Kept across redeploys of the same node, so that a delivery repeated after a redeploy is still known.
+  const dedupes = new Map<string, EventDedupe>();
+
   function AcsEvents(this: Node<AcsEventsCredentials>, def: AcsEventsDef) {
     RED.nodes.createNode(this, def);
     const { secret } = resolveCredentialEnv(RED, this, this.credentials ?? {}, ["secret"]);
@@ -54,6 +57,8 @@ function register(RED: NodeAPI): void {
     const completion = def.ackMode === "afterFlow" && hooks ? flowCompletion(hooks) : undefined;
     const closing = new AbortController();
     const status = new EventStatus(RED, this);
+    const dedupe = dedupes.get(this.id) ?? new EventDedupe();
+    dedupes.set(this.id, dedupe);
 
     const fail = (key: string, params?: Record<string, string | number>) => {
       const text = statusText(RED, key, params);
@@ -110,7 +115,7 @@ function register(RED: NodeAPI): void {
         secret: () => ({ required: requireSecret, value: secret }),
         maxBodyBytes,
         selection: new EventTypeSelection(def.eventTypes),
-        dedupe: new EventDedupe(),
+        dedupe,
         deliver,
         report,
       });
@@ -122,8 +127,9 @@ function register(RED: NodeAPI): void {
       fail((err as { key?: string }).key ?? "acs-events.errors.internal", params ?? { reason: String(err) });
     }
 
-    this.on("close", (_removed: boolean, done: () => void) => {
+    this.on("close", (removed: boolean, done: () => void) => {
       route?.remove();
+      if (removed) dedupes.delete(this.id);
       status.close();
       // Requests still waiting for their flow are answered 500 now, so Event Grid delivers them again.
       closing.abort();

@@ -193,6 +193,14 @@ describe("acs-events node: the webhook", function () {
       await settle();
       assert.equal(out.length, 1);
     });
+
+    it("still knows the events it emitted after a redeploy of the node", async () => {
+      await load();
+      const event = eventGridEvent(SMS_REPORT, smsDeliveryReport());
+      assert.deepEqual((await post(harness.url(PATH, SECRET), [event])).json, { received: 1, emitted: 1, duplicates: 0, ignored: 0 });
+      await helper.setFlows([eventsNode({ name: "renamed" }), { id: "out", type: "helper" }], "full", { events: { secret: SECRET } });
+      assert.deepEqual((await post(harness.url(PATH, SECRET), [event])).json, { received: 1, emitted: 0, duplicates: 1, ignored: 0 });
+    });
   });
 
   describe("correlation", () => {
