@@ -109,20 +109,51 @@ export function eventWebhooks(flow: FlowNode[]): EventWebhook[] {
 }
 
 /**
- * Several examples as one set of flows: each keeps its tab, and all use a single config node
- * (`config`), so that a delivery event finds the record of the send wherever it was made.
+ * Several examples as one set of flows: each keeps its tab, and acs-config nodes with the same
+ * settings (names aside) become one, the first, so that a delivery event finds the record of a send
+ * made on another tab.
  */
-export function combineExamples(flows: FlowNode[][], config: FlowNode): FlowNode[] {
-  const combined: FlowNode[] = [config];
-  const seen = new Set<string>([config.id]);
-  for (const flow of flows) {
-    const configIds = new Set(flow.filter((node) => node.type === "acs-config").map((node) => node.id));
-    for (const node of flow) {
-      if (configIds.has(node.id)) continue;
-      if (seen.has(node.id)) throw new Error(`node id ${node.id} is used by two examples`);
-      seen.add(node.id);
-      combined.push(typeof node.config === "string" && configIds.has(node.config) ? { ...node, config: config.id } : node);
+export function combineExamples(flows: FlowNode[][]): FlowNode[] {
+  const combined: FlowNode[] = [];
+  const configBySettings = new Map<string, string>();
+  const configIds = new Map<string, string>();
+  const seen = new Set<string>();
+  const add = (node: FlowNode) => {
+    if (seen.has(node.id)) throw new Error(`node id ${node.id} is used by two examples`);
+    seen.add(node.id);
+    combined.push(node);
+  };
+  for (const node of flows.flat()) {
+    if (node.type !== "acs-config") continue;
+    const key = configSettings(node);
+    const kept = configBySettings.get(key);
+    if (kept === undefined) {
+      configBySettings.set(key, node.id);
+      add(node);
     }
+    configIds.set(node.id, kept ?? node.id);
+  }
+  for (const node of flows.flat()) {
+    if (node.type === "acs-config") continue;
+    const config = typeof node.config === "string" ? configIds.get(node.config) : undefined;
+    add(config === undefined ? node : { ...node, config });
   }
   return combined;
+}
+
+function configSettings(node: FlowNode): string {
+  const settings = Object.entries(node).filter(([key]) => key !== "id" && key !== "name" && key !== "credentials");
+  return JSON.stringify(settings.sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** The flow without inline credentials, and those credentials by node id (as flows_cred.json keeps them). */
+export function splitCredentials(flow: FlowNode[]): { flow: FlowNode[]; credentials: Record<string, Record<string, unknown>> } {
+  const credentials: Record<string, Record<string, unknown>> = {};
+  const stripped = flow.map((node) => {
+    if (node.credentials === undefined) return node;
+    const { credentials: own, ...rest } = node;
+    credentials[node.id] = own as Record<string, unknown>;
+    return rest as FlowNode;
+  });
+  return { flow: stripped, credentials };
 }

@@ -35,7 +35,35 @@ export interface EmbeddedNodeRed {
   url: string;
   port: number;
   RED: EmbeddedRed;
+  /**
+   * Resolves once the runtime has started the flows it loaded (RED.start() returns before that), or
+   * has refused to (missing node types or modules): the moment their HTTP routes exist.
+   */
+  flowsStarted: Promise<void>;
   close(): Promise<void>;
+}
+
+interface RuntimeEvents {
+  on(event: string, listener: (event: { id?: string; payload?: { error?: unknown } }) => void): void;
+  removeListener(event: string, listener: (event: { id?: string; payload?: { error?: unknown } }) => void): void;
+}
+
+/** Settles when the runtime at `nodeRedMain` next starts its flows or reports it could not. */
+function nextFlowsStart(nodeRedMain: string): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the runtime is chosen at run time
+  const { events } = require(require.resolve("@node-red/util", { paths: [dirname(nodeRedMain)] })) as { events: RuntimeEvents };
+  return new Promise((done) => {
+    const finish = () => {
+      events.removeListener("flows:started", finish);
+      events.removeListener("runtime-event", onRuntimeEvent);
+      done();
+    };
+    const onRuntimeEvent = (event: { id?: string; payload?: { error?: unknown } }) => {
+      if (event.id === "runtime-state" && event.payload?.error) finish();
+    };
+    events.on("flows:started", finish);
+    events.on("runtime-event", onRuntimeEvent);
+  });
 }
 
 /** Links the working tree into `userDir/node_modules` as the installed package. */
@@ -56,8 +84,9 @@ export async function startEmbeddedNodeRed(options: EmbeddedOptions): Promise<Em
   linkPackage(options.userDir);
   const nodeRedPath = options.nodeRedPath ?? process.env.NODE_RED_PATH ?? "node-red";
   // A fresh runtime each time: Node-RED keeps module-level state.
+  const nodeRedMain = require.resolve(nodeRedPath);
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the runtime is chosen at run time
-  const RED = require(require.resolve(nodeRedPath)) as EmbeddedRed;
+  const RED = require(nodeRedMain) as EmbeddedRed;
   const server = createServer((req, res) => {
     RED.httpAdmin(req, res, () =>
       RED.httpNode(req, res, () => {
@@ -83,11 +112,13 @@ export async function startEmbeddedNodeRed(options: EmbeddedOptions): Promise<Em
     editorTheme: { tours: false, projects: { enabled: false } },
     ...options.settings,
   });
+  const flowsStarted = nextFlowsStart(nodeRedMain);
   await RED.start();
   return {
     url: `http://${host}:${port}/`,
     port,
     RED,
+    flowsStarted,
     close: async () => {
       await RED.stop();
       server.closeAllConnections();

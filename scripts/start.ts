@@ -1,61 +1,171 @@
-// `npm start`: the ACS sandbox and an embedded Node-RED with this package, a config node pointing at
-// the sandbox, ready in the editor. With ACS_CONNECTION_STRING set, the real service is used instead
-// and no sandbox starts. Ctrl+C stops both.
-import { existsSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+// `npm start`: the demo. The ACS sandbox and an embedded Node-RED with this package, the example
+// flows loaded as tabs on one connection to the sandbox, the sandbox's Event Grid subscribed to
+// their acs-events webhooks, and a printed guide to each example. With ACS_CONNECTION_STRING set,
+// the real service is used instead and no sandbox starts. Ctrl+C stops both.
+//
+// Environment: NODE_RED_PORT (1880), SANDBOX_PORT (5443), NODE_RED_USER_DIR (.node-red),
+// SANDBOX_STATE_DIR (.sandbox), ACS_EVENTS_SECRET (the webhooks' secret; generated when unset),
+// ACS_DEMO_DELAY_SCALE (delays are multiplied by it: 0.1 with the sandbox, 1 with the real service),
+// ACS_DEMO_RESET=1 (write the examples again over the flows kept from an earlier run).
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { startSandbox, type Sandbox } from "../emulator";
-import { PROJECT_ROOT, startEmbeddedNodeRed } from "./embedded-node-red";
+import { DEMO_EMAIL_QUOTA, DEMO_RULES, guideLines, type GuideContext } from "./demo-guide";
+import { combineExamples, eventWebhooks, exampleNames, readExample, scaleDelays, splitCredentials, type FlowNode } from "./demo-flows";
+import { PROJECT_ROOT, startEmbeddedNodeRed, type EmbeddedNodeRed } from "./embedded-node-red";
 
-const userDir = join(PROJECT_ROOT, ".node-red");
-const stateDir = join(PROJECT_ROOT, ".sandbox");
+const userDir = resolve(process.env.NODE_RED_USER_DIR || join(PROJECT_ROOT, ".node-red"));
+const stateDir = resolve(process.env.SANDBOX_STATE_DIR || join(PROJECT_ROOT, ".sandbox"));
+const flowFile = join(userDir, "flows.json");
+const credentialsFile = join(userDir, "flows_cred.json");
 
-function configNode(sandbox: Sandbox | undefined): Record<string, unknown> {
+function numberFromEnv(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text.trim() === "") return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number, got "${text}"`);
+  return value;
+}
+
+/** The examples' connections, pointed at the sandbox (with its raised email quota) or at the real service. */
+function configure(node: FlowNode, sandbox: Sandbox | undefined): FlowNode {
+  if (node.type !== "acs-config") return node;
   return sandbox
-    ? { id: "acs-demo-config", type: "acs-config", name: "ACS sandbox", authMode: "sandbox", endpoint: sandbox.endpoint, caFile: join(stateDir, "ca.pem") }
-    : { id: "acs-demo-config", type: "acs-config", name: "ACS (from ACS_CONNECTION_STRING)", authMode: "connectionString" };
+    ? {
+        ...node,
+        name: "ACS sandbox",
+        authMode: "sandbox",
+        endpoint: sandbox.endpoint,
+        caFile: join(stateDir, "ca.pem"),
+        emailPerMinute: String(DEMO_EMAIL_QUOTA.perMinute),
+        emailPerHour: String(DEMO_EMAIL_QUOTA.perHour),
+      }
+    : { ...node, name: "ACS (ACS_CONNECTION_STRING)", authMode: "connectionString", endpoint: "", caFile: "", emailPerMinute: "", emailPerHour: "" };
+}
+
+/** Writes every example as a tab, on one connection; the credentials go where Node-RED keeps them. */
+function writeExampleFlows(sandbox: Sandbox | undefined, delayScale: number): void {
+  const examples = exampleNames().map((name) => scaleDelays(readExample(name), delayScale).map((node) => configure(node, sandbox)));
+  const { flow, credentials } = splitCredentials(combineExamples(examples));
+  if (!sandbox) {
+    for (const node of flow) if (node.type === "acs-config") credentials[node.id] = { connectionString: "${ACS_CONNECTION_STRING}" };
+  }
+  mkdirSync(userDir, { recursive: true });
+  writeFileSync(flowFile, `${JSON.stringify(flow, null, 2)}\n`);
+  writeFileSync(credentialsFile, `${JSON.stringify(credentials, null, 2)}\n`);
+}
+
+function readFlows(): FlowNode[] {
+  try {
+    const flows = JSON.parse(readFileSync(flowFile, "utf8")) as unknown;
+    return Array.isArray(flows) ? (flows as FlowNode[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Subscribes the sandbox's Event Grid to every acs-events node of the flows; says which. */
+async function subscribeWebhooks(sandbox: Sandbox, nodeRed: EmbeddedNodeRed, flows: FlowNode[], secret: string): Promise<string[]> {
+  const lines: string[] = [];
+  for (const webhook of eventWebhooks(flows)) {
+    try {
+      await sandbox.control.subscribe({
+        endpoint: `${nodeRed.url.replace(/\/$/, "")}${webhook.path}?code=${encodeURIComponent(secret)}`,
+        name: `demo-${webhook.nodeId}`,
+        includedEventTypes: webhook.eventTypes,
+      });
+      lines.push(`${webhook.path} (subscribed)`);
+    } catch (err) {
+      lines.push(`${webhook.path} NOT subscribed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  return lines;
+}
+
+function printGuide(flows: FlowNode[], context: GuideContext): void {
+  const tabs = new Map(flows.filter((node) => node.type === "tab").map((node) => [node.id, String(node.label ?? node.id)]));
+  console.log("\nExamples (one tab each):");
+  for (const name of exampleNames()) {
+    const tab = readExample(name).find((node) => node.type === "tab");
+    if (!tab || !tabs.has(tab.id)) continue;
+    console.log(`  ${tabs.get(tab.id)}`);
+    for (const line of guideLines(name, tabs.get(tab.id) ?? name, context)) console.log(`    ${line}`);
+  }
 }
 
 async function main(): Promise<void> {
   const useRealService = Boolean(process.env.ACS_CONNECTION_STRING);
-  const sandbox = useRealService ? undefined : await startSandbox({ port: Number(process.env.SANDBOX_PORT ?? 5443), stateDir });
+  const delayScale = numberFromEnv("ACS_DEMO_DELAY_SCALE", useRealService ? 1 : 0.1);
+  // The acs-events nodes read their secret as ${ACS_EVENTS_SECRET}; the subscriptions present it.
+  process.env.ACS_EVENTS_SECRET ||= randomBytes(18).toString("base64url");
+  const secret = process.env.ACS_EVENTS_SECRET;
 
-  const flowFile = join(userDir, "flows.json");
-  if (!existsSync(flowFile)) {
-    const { mkdirSync } = await import("node:fs");
-    mkdirSync(userDir, { recursive: true });
-    writeFileSync(flowFile, JSON.stringify([{ id: "acs-demo-tab", type: "tab", label: "ACS" }, configNode(sandbox)], null, 2));
-    if (useRealService) {
-      writeFileSync(join(userDir, "flows_cred.json"), JSON.stringify({ "acs-demo-config": { connectionString: "${ACS_CONNECTION_STRING}" } }));
-    }
+  const sandbox = useRealService
+    ? undefined
+    : await startSandbox({
+        port: numberFromEnv("SANDBOX_PORT", 5443),
+        stateDir,
+        rules: DEMO_RULES,
+        quotas: { email: { managed: DEMO_EMAIL_QUOTA } },
+      });
+
+  const reset = process.env.ACS_DEMO_RESET === "1" || !existsSync(flowFile);
+  if (reset) writeExampleFlows(sandbox, delayScale);
+
+  let nodeRed: EmbeddedNodeRed;
+  try {
+    nodeRed = await startEmbeddedNodeRed({
+      userDir,
+      port: numberFromEnv("NODE_RED_PORT", 1880),
+      logLevel: "warn",
+      settings: { credentialSecret: false },
+    });
+  } catch (err) {
+    await sandbox?.close();
+    throw err;
   }
-
-  const nodeRed = await startEmbeddedNodeRed({
-    userDir,
-    port: Number(process.env.NODE_RED_PORT ?? 1880),
-    logLevel: "warn",
-    settings: { credentialSecret: false },
-  });
+  await nodeRed.flowsStarted;
+  const flows = readFlows();
 
   if (sandbox) {
-    console.log(`ACS sandbox:      ${sandbox.endpoint} (CA: ${join(stateDir, "ca.pem")})`);
+    console.log(`ACS sandbox:      ${sandbox.endpoint} (CA: ${join(stateDir, "ca.pem")}; control API: ${sandbox.endpoint}_sandbox/)`);
+    console.log(`                  +14255550199 is a phone that is off, kim@mailbox-gone.example bounces; 600 emails a minute`);
   } else {
     console.log("ACS:              the real service, from ACS_CONNECTION_STRING");
   }
   console.log(`Node-RED editor:  ${nodeRed.url}`);
-  console.log("Ready. Press Ctrl+C to stop.");
+  console.log(reset ? `Flows:            the examples, written to ${flowFile}` : `Flows:            kept from ${flowFile} (ACS_DEMO_RESET=1 loads the examples again)`);
+  if (delayScale !== 1) console.log(`Delays:           ${delayScale} times as long as in the examples (ACS_DEMO_DELAY_SCALE)`);
+  if (sandbox) {
+    const webhooks = await subscribeWebhooks(sandbox, nodeRed, flows, secret);
+    webhooks.forEach((line, index) => console.log(`${index === 0 ? "Event Grid:       the sandbox delivers to" : "                                        "} ${line}`));
+  } else if (eventWebhooks(flows).length > 0) {
+    console.log("Event Grid:       create a Web Hook subscription on your resource to this Node-RED's acs-events paths, over HTTPS, with ?code=<ACS_EVENTS_SECRET>");
+  }
+  printGuide(flows, {
+    controlUrl: sandbox ? `${sandbox.endpoint}_sandbox/` : undefined,
+    caFile: join(stateDir, "ca.pem"),
+    chatWaitSeconds: Math.round(300 * delayScale),
+  });
+  console.log("\nReady. Press Ctrl+C to stop.");
 
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
     console.log("\nStopping...");
-    Promise.all([nodeRed.close(), sandbox?.close()]).then(
-      () => process.exit(0),
-      (err: unknown) => {
-        console.error(err);
-        process.exit(1);
-      },
-    );
+    // Node-RED first: its nodes finish or give up what they are sending to the sandbox.
+    nodeRed
+      .close()
+      .then(() => sandbox?.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          console.error(err);
+          process.exit(1);
+        },
+      );
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

@@ -213,10 +213,10 @@ export class ExampleRuntime {
 }
 
 /** Polls `check` until it gives a value; rejects after the timeout, saying what it waited for. */
-export async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs = WAIT_TIMEOUT_MS): Promise<T> {
+export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = WAIT_TIMEOUT_MS): Promise<T> {
   const started = Date.now();
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value !== undefined) return value;
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
