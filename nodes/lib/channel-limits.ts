@@ -56,10 +56,16 @@ export function limitsFor(channel: Channel, sender: string, overrides: LimitOver
   };
 }
 
+/**
+ * Sends are paced a little below the quota: the service counts arrivals in a sliding window, and
+ * network jitter can bring two requests paced exactly one window apart inside the same window.
+ */
+export const QUOTA_HEADROOM = 0.97;
+
 export function ratesOf(limits: ChannelLimits): Rate[] {
   const rates: Rate[] = [];
-  if (limits.perMinute) rates.push({ units: limits.perMinute, periodMs: MINUTE });
-  if (limits.perHour) rates.push({ units: limits.perHour, periodMs: HOUR });
+  if (limits.perMinute) rates.push({ units: limits.perMinute * QUOTA_HEADROOM, periodMs: MINUTE });
+  if (limits.perHour) rates.push({ units: limits.perHour * QUOTA_HEADROOM, periodMs: HOUR });
   return rates;
 }
 

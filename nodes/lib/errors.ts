@@ -55,12 +55,29 @@ export function serviceError(err: unknown, operation: string): AcsError {
   if (err instanceof AcsError) return err;
   const shape = (typeof err === "object" && err !== null ? err : {}) as ServiceErrorShape;
   const statusCode = typeof shape.statusCode === "number" ? shape.statusCode : undefined;
-  const code = typeof shape.code === "string" ? shape.code : undefined;
-  const reason = firstLine(shape.message ?? String(err));
+  const body = serviceBody(shape.message);
+  const code = body?.code ?? (typeof shape.code === "string" ? shape.code : undefined);
+  const reason = firstLine(body ? [body.code, body.message].filter(Boolean).join(": ") : (shape.message ?? String(err)));
   if (statusCode !== undefined) {
     return new AcsError("acs-config.errors.service", { operation, status: statusCode, reason }, { statusCode, code });
   }
   return new AcsError("acs-config.errors.network", { operation, reason: code ? `${code}: ${reason}` : reason }, { code });
+}
+
+/** Some SDK errors carry the service's raw JSON body as their message: `{"error":{"code","message"}}`. */
+function serviceBody(message: string | undefined): { code?: string; message?: string } | undefined {
+  if (!message?.trimStart().startsWith("{")) return undefined;
+  try {
+    const parsed = JSON.parse(message) as { error?: { code?: unknown; message?: unknown } };
+    const error = parsed.error;
+    if (typeof error !== "object" || error === null) return undefined;
+    return {
+      code: typeof error.code === "string" && error.code ? error.code : undefined,
+      message: typeof error.message === "string" && error.message ? error.message : undefined,
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 function firstLine(text: string): string {

@@ -2,6 +2,12 @@
 // Even spacing rather than a burst per window: whatever window the service counts in, an evenly
 // paced sender never exceeds it, so a burst of thousands is sent at the quota without 429s.
 
+/**
+ * Timers fire a little late; a send that is at most this late keeps the schedule (so lateness is not
+ * lost throughput), while one after idle time starts a new schedule (so idleness is not saved up).
+ */
+const CATCH_UP_MS = 25;
+
 export interface Rate {
   units: number;
   periodMs: number;
@@ -30,7 +36,8 @@ export class RateLimiter {
   take(units: number): void {
     const now = this.now();
     this.intervals.forEach((interval, i) => {
-      this.nextFree[i] = Math.max(this.nextFree[i], now) + units * interval;
+      const base = now - this.nextFree[i] <= CATCH_UP_MS ? this.nextFree[i] : now;
+      this.nextFree[i] = Math.max(base, now - CATCH_UP_MS) + units * interval;
     });
   }
 

@@ -22,6 +22,18 @@ describe("rate limiter", () => {
     assert.equal(limiter.delay(), 6_000);
   });
 
+  it("keeps the schedule when a send is slightly late, but saves nothing up while idle", () => {
+    let now = 0;
+    const limiter = new RateLimiter([{ units: 100, periodMs: 1_000 }], () => now);
+    limiter.take(1); // next at 10
+    now = 15; // 5 ms late
+    limiter.take(1);
+    assert.equal(limiter.delay(), 5, "the next send is due at 20, on the original schedule");
+    now = 10_000; // long idle
+    limiter.take(1);
+    assert.equal(limiter.delay(), 10, "after idle time the schedule restarts from now");
+  });
+
   it("holds back after a throttle and is unlimited without rates", () => {
     let now = 0;
     const limiter = new RateLimiter([{ units: 60, periodMs: 60_000 }], () => now);
