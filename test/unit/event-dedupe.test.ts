@@ -40,4 +40,23 @@ describe("EventDedupe", () => {
     dedupe.forget("a");
     assert.equal(dedupe.firstSighting("a"), true);
   });
+
+  it("keeps an id forgotten and seen again when its old slot leaves the window", () => {
+    const dedupe = new EventDedupe({ maxEntries: 3, ttlMs: 60_000 });
+    dedupe.firstSighting("a");
+    dedupe.forget("a");
+    dedupe.firstSighting("b");
+    assert.equal(dedupe.firstSighting("a"), true, "seen again after being forgotten");
+    dedupe.firstSighting("c");
+    dedupe.firstSighting("d"); // evicts the first slot of a
+    assert.equal(dedupe.firstSighting("a"), false, "the later sighting of a is still remembered");
+  });
+
+  it("keeps its cost per event flat over a long stream (no first-in first-out Map walk)", () => {
+    const dedupe = new EventDedupe({ maxEntries: 10_000, ttlMs: 3_600_000 });
+    for (let index = 0; index < 200_000; index++) assert.ok(dedupe.firstSighting(`id-${index}`));
+    assert.equal(dedupe.size, 10_000);
+    assert.equal(dedupe.firstSighting("id-199999"), false);
+    assert.equal(dedupe.firstSighting("id-189999"), true, "the oldest were forgotten");
+  });
 });
