@@ -35,27 +35,15 @@ export interface EventMessage extends NodeMessage {
 }
 
 export function eventMessage(msgId: string, event: ParsedEvent, fields: EventFields, correlation: Correlation): EventMessage {
-  const acs = withoutUndefined<AcsEventInfo>({ ...fields, operation: "event", eventType: event.type, ...correlation });
-  const msg: EventMessage = {
-    _msgid: msgId,
-    topic: event.type,
-    payload: event.data,
-    event: withoutUndefined<EventEnvelope>({
-      id: event.id,
-      type: event.type,
-      source: event.source,
-      subject: event.subject,
-      time: event.time,
-      schema: event.schema,
-      dataVersion: event.dataVersion,
-    }),
-    acs,
-  };
+  const acs: AcsEventInfo = { ...fields, operation: "event", eventType: event.type };
+  if (correlation.correlationId !== undefined) acs.correlationId = correlation.correlationId;
+  if (correlation.sent) acs.sent = correlation.sent;
+  const envelope: EventEnvelope = { id: event.id, type: event.type, source: event.source, schema: event.schema };
+  if (event.subject !== undefined) envelope.subject = event.subject;
+  if (event.time !== undefined) envelope.time = event.time;
+  if (event.dataVersion !== undefined) envelope.dataVersion = event.dataVersion;
+  const msg: EventMessage = { _msgid: msgId, topic: event.type, payload: event.data, event: envelope, acs };
   if (correlation.correlationId !== undefined) msg.correlationId = correlation.correlationId;
   if (correlation.sent?.contact) msg.contact = correlation.sent.contact;
   return msg;
-}
-
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as T;
 }

@@ -42,8 +42,9 @@ const STATUS_WORDS: Record<string, AcsStatus> = {
 
 /** The msg.acs fields of an event; empty for types it does not know. */
 export function normaliseEvent(event: ParsedEvent): EventFields {
-  const fields = fieldsOf(event);
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as EventFields;
+  const defined: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fieldsOf(event))) if (value !== undefined) defined[key] = value;
+  return defined as EventFields;
 }
 
 function fieldsOf(event: ParsedEvent): EventFields {
@@ -93,25 +94,30 @@ function chatFields(data: CaseInsensitive): EventFields {
   };
 }
 
-/** Read access to an object's properties whatever the casing of their names. */
+/** Read access to an object's properties whatever the casing of their names (the usual spelling is tried first). */
 class CaseInsensitive {
-  private readonly values = new Map<string, unknown>();
+  private readonly value: Record<string, unknown> | undefined;
 
   constructor(value: unknown) {
-    if (typeof value !== "object" || value === null || Array.isArray(value) || Buffer.isBuffer(value)) return;
-    for (const [key, item] of Object.entries(value)) {
-      const lower = key.toLowerCase();
-      if (!this.values.has(lower) || key === lower) this.values.set(lower, item);
-    }
+    const isRecord = typeof value === "object" && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
+    this.value = isRecord ? (value as Record<string, unknown>) : undefined;
   }
 
   text(name: string): string | undefined {
-    const value = this.values.get(name.toLowerCase());
+    const value = this.get(name);
     if (typeof value === "string") return value;
     return typeof value === "number" ? String(value) : undefined;
   }
 
   child(name: string): CaseInsensitive {
-    return new CaseInsensitive(this.values.get(name.toLowerCase()));
+    return new CaseInsensitive(this.get(name));
+  }
+
+  private get(name: string): unknown {
+    if (!this.value) return undefined;
+    if (Object.hasOwn(this.value, name)) return this.value[name];
+    const lower = name.toLowerCase();
+    const key = Object.keys(this.value).find((candidate) => candidate.toLowerCase() === lower);
+    return key === undefined ? undefined : this.value[key];
   }
 }

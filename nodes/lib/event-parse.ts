@@ -34,17 +34,47 @@ export async function parseEvents(body: string | unknown): Promise<ParsedEvent[]
   const decoded = typeof body === "string" ? decodeJson(body) : body;
   const items = Array.isArray(decoded) ? decoded : [decoded];
   if (items.length === 0) throw new AcsError("acs-events.errors.noEvents");
-  const events: ParsedEvent[] = [];
-  for (const [index, item] of items.entries()) {
+  const envelopes = items.map((item, index) => {
     if (typeof item !== "object" || item === null || Array.isArray(item)) {
       throw new AcsError(Array.isArray(decoded) ? "acs-events.errors.badEvent" : "acs-events.errors.notEvents", {
         index: index + 1,
         reason: "not a JSON object",
       });
     }
-    events.push(await parseEvent(item as Record<string, unknown>, index));
+    return envelope(item as Record<string, unknown>);
+  });
+  try {
+    return await parseBatch(envelopes);
+  } catch {
+    // Find the first event that fails, to say which one and why.
+    for (const [index, single] of envelopes.entries()) {
+      try {
+        await parseBatch([single]);
+      } catch (err) {
+        throw new AcsError("acs-events.errors.badEvent", { index: index + 1, reason: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    throw new AcsError("acs-events.errors.notEvents", { reason: "unreadable batch" });
   }
-  return events;
+}
+
+interface Envelope {
+  cloud: boolean;
+  fields: Record<string, unknown>;
+}
+
+/** One deserializer call per schema for the whole batch (a batch is almost always of one schema). */
+async function parseBatch(envelopes: Envelope[]): Promise<ParsedEvent[]> {
+  const cloud = envelopes.filter((item) => item.cloud).map((item) => item.fields);
+  const grid = envelopes.filter((item) => !item.cloud).map((item) => item.fields);
+  // The deserializer takes the parsed JSON of a batch (an array) as well as of one event; its typing says object.
+  const cloudEvents = cloud.length > 0 ? await deserializer.deserializeCloudEvents(cloud as unknown as Record<string, unknown>) : [];
+  const gridEvents = grid.length > 0 ? await deserializer.deserializeEventGridEvents(grid as unknown as Record<string, unknown>) : [];
+  let nextCloud = 0;
+  let nextGrid = 0;
+  return envelopes.map((item) =>
+    item.cloud ? fromCloudEvent(cloudEvents[nextCloud++], item.fields) : fromEventGridEvent(gridEvents[nextGrid++], item.fields),
+  );
 }
 
 function decodeJson(text: string): unknown {
@@ -55,31 +85,23 @@ function decodeJson(text: string): unknown {
   }
 }
 
-function isCloudEvent(item: Record<string, unknown>): boolean {
-  return Object.keys(item).some((key) => key.toLowerCase() === "specversion");
-}
+const usualKeys = (keys: readonly string[]) => new Map(keys.map((key) => [key.toLowerCase(), key]));
+const EVENT_GRID_SPELLING = usualKeys(EVENT_GRID_KEYS);
+const CLOUD_EVENT_SPELLING = usualKeys(CLOUD_EVENT_KEYS);
 
-async function parseEvent(item: Record<string, unknown>, index: number): Promise<ParsedEvent> {
-  const cloud = isCloudEvent(item);
-  const envelope = withUsualKeys(item, cloud ? CLOUD_EVENT_KEYS : EVENT_GRID_KEYS);
-  try {
-    if (cloud) return fromCloudEvent((await deserializer.deserializeCloudEvents(envelope))[0], envelope);
-    return fromEventGridEvent((await deserializer.deserializeEventGridEvents(envelope))[0], envelope);
-  } catch (err) {
-    throw new AcsError("acs-events.errors.badEvent", { index: index + 1, reason: err instanceof Error ? err.message : String(err) });
+/** The schema of an item, and the item with its envelope keys spelt as that schema spells them (other keys kept). */
+function envelope(item: Record<string, unknown>): Envelope {
+  const keys = Object.keys(item);
+  const cloud = keys.some((key) => key.toLowerCase() === "specversion");
+  const spelling = cloud ? CLOUD_EVENT_SPELLING : EVENT_GRID_SPELLING;
+  const usual = (key: string) => spelling.get(key.toLowerCase()) ?? ALIASES[key.toLowerCase()] ?? key;
+  if (keys.every((key) => usual(key) === key)) return { cloud, fields: item };
+  const fields: Record<string, unknown> = {};
+  for (const key of keys) {
+    const name = usual(key);
+    if (!(name in fields) || name === key) fields[name] = item[key];
   }
-}
-
-/** A copy whose envelope keys are spelt as the schema spells them; other keys are kept as they are. */
-function withUsualKeys(item: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
-  const usual = new Map(keys.map((key) => [key.toLowerCase(), key]));
-  const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(item)) {
-    const lower = key.toLowerCase();
-    const name = usual.get(lower) ?? ALIASES[lower] ?? key;
-    if (!(name in copy) || name === key) copy[name] = value;
-  }
-  return copy;
+  return { cloud, fields };
 }
 
 function isoTime(value: Date | undefined, raw: unknown): string | undefined {
