@@ -9,7 +9,7 @@ import { startEmbeddedNodeRed } from "../../scripts/embedded-node-red";
 
 export interface RuntimeProcessOptions {
   userDir: string;
-  /** "full": msgs and errors are reported in full (inspected); "outline": only which node sent. */
+  /** "full": msgs and errors are reported in full (inspected); "outline": which node sent which msg id. */
   capture: "full" | "outline";
 }
 
@@ -73,6 +73,9 @@ async function main(): Promise<void> {
   const options = JSON.parse(process.argv[2] ?? "{}") as RuntimeProcessOptions;
   refuseNonLoopbackNames();
   const full = options.capture === "full";
+  // RED.start() resolves before the first flows have started: a deploy in between can lose its credentials.
+  let flowsStarted: () => void = () => undefined;
+  const firstStart = new Promise<void>((resolve) => (flowsStarted = resolve));
   const embedded = await startEmbeddedNodeRed({
     userDir: options.userDir,
     settings: {
@@ -81,14 +84,18 @@ async function main(): Promise<void> {
           level: "trace",
           audit: true,
           metrics: false,
-          handler: () => (entry: { level: number; msg: unknown }) => report({ kind: "log", level: entry.level, text: typeof entry.msg === "string" ? entry.msg : describe(entry.msg) }),
+          handler: () => (entry: { level: number; msg: unknown }) => {
+            if (entry.msg === "Started flows") flowsStarted();
+            report({ kind: "log", level: entry.level, text: typeof entry.msg === "string" ? entry.msg : describe(entry.msg) });
+          },
         },
       },
     },
   });
   const hooks = (embedded.RED as unknown as { hooks: RuntimeHooks }).hooks;
   hooks.add("onSend.capture", (events: SendEvent[]) => {
-    for (const event of events) report({ kind: "msg", source: event.source.id, text: full ? describe(event.msg) : "" });
+    // Outline: the msg id only (one send to two wires is two send events of the same msg).
+    for (const event of events) report({ kind: "msg", source: event.source.id, text: full ? describe(event.msg) : String((event.msg as { _msgid?: unknown })._msgid) });
   });
   hooks.add("onComplete.capture", (event: CompleteEvent) => {
     const error = event.error === undefined ? undefined : event.error instanceof Error ? `${event.error.message}\n${event.error.stack ?? ""}\n${describe(event.error)}` : describe(event.error);
@@ -104,6 +111,7 @@ async function main(): Promise<void> {
       },
     );
   });
+  await firstStart;
   report({ kind: "ready", url: embedded.url });
 }
 
