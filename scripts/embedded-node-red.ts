@@ -110,6 +110,8 @@ export async function startEmbeddedNodeRed(options: EmbeddedOptions): Promise<Em
     httpNodeRoot: "/",
     logging: { console: { level: options.logLevel ?? "info", metrics: false, audit: false } },
     editorTheme: { tours: false, projects: { enabled: false } },
+    // No consent prompt in the editor and no update check: nothing leaves the machine.
+    telemetry: { enabled: false, updateNotification: false },
     ...options.settings,
   });
   const flowsStarted = nextFlowsStart(nodeRedMain);
