@@ -24,6 +24,11 @@ export interface ParsedEvent {
 
 const EVENT_GRID_KEYS = ["id", "topic", "subject", "eventType", "eventTime", "dataVersion", "metadataVersion", "data"];
 const CLOUD_EVENT_KEYS = ["specversion", "id", "source", "type", "time", "subject", "datacontenttype", "dataschema", "data", "data_base64"];
+/**
+ * No ACS event nests its data more than a few levels; far deeper data is refused, since nodes that
+ * walk a msg recursively (a deep copy for a second wire, a json node) would overflow the stack on it.
+ */
+export const MAX_EVENT_DEPTH = 32;
 /** Spellings seen in samples that differ by more than case. */
 const ALIASES: Record<string, string> = { database64: "data_base64" };
 
@@ -40,6 +45,9 @@ export async function parseEvents(body: string | unknown): Promise<ParsedEvent[]
         index: index + 1,
         reason: "not a JSON object",
       });
+    }
+    if (deeperThan(item, MAX_EVENT_DEPTH)) {
+      throw new AcsError("acs-events.errors.badEvent", { index: index + 1, reason: `nested deeper than ${MAX_EVENT_DEPTH} levels` });
     }
     return envelope(item as Record<string, unknown>);
   });
@@ -75,6 +83,20 @@ async function parseBatch(envelopes: Envelope[]): Promise<ParsedEvent[]> {
   return envelopes.map((item) =>
     item.cloud ? fromCloudEvent(cloudEvents[nextCloud++], item.fields) : fromEventGridEvent(gridEvents[nextGrid++], item.fields),
   );
+}
+
+/** Whether a parsed JSON value nests deeper than `limit` (walked without recursion, so any depth is safe). */
+export function deeperThan(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 1]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop() as [unknown, number];
+    if (typeof current !== "object" || current === null) continue;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(current) ? current : Object.values(current)) {
+      if (typeof child === "object" && child !== null) pending.push([child, depth + 1]);
+    }
+  }
+  return false;
 }
 
 function decodeJson(text: string): unknown {

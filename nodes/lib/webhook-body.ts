@@ -12,6 +12,17 @@ interface ParsedRequest extends IncomingMessage {
 /** Past the limit the rest of an oversize body is read and dropped (so the 413 reaches the sender) up to this much. */
 const MAX_DISCARDED_BYTES = 16 * 1024 * 1024;
 
+/** Bytes of a body as text, or of a parsed value as JSON (at least as large as the body it came from, minus spaces). */
+function sizeOf(body: unknown): number {
+  if (typeof body === "string") return Buffer.byteLength(body);
+  try {
+    return Buffer.byteLength(JSON.stringify(body) ?? "");
+  } catch {
+    // Too deep to serialise: far beyond anything this node takes.
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
 export function isJsonContentType(header: string | undefined): boolean {
   if (header === undefined || header.trim() === "") return true;
   const mediaType = header.split(";")[0].trim().toLowerCase();
@@ -27,9 +38,11 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<stri
   const tooLarge = () => new AcsError("acs-events.errors.tooLarge", { limit: Math.round(limitBytes / 1024) });
   const declared = Number(req.headers["content-length"]);
   if (parsed._body) {
-    // Another parser may have allowed more than this node does.
+    // Another parser may have allowed more than this node does: its size counts, declared or not.
     if (Number.isFinite(declared) && declared > limitBytes) return Promise.reject(tooLarge());
-    return Promise.resolve(Buffer.isBuffer(parsed.body) ? parsed.body.toString("utf8") : parsed.body);
+    const body = Buffer.isBuffer(parsed.body) ? parsed.body.toString("utf8") : parsed.body;
+    if (sizeOf(body) > limitBytes) return Promise.reject(tooLarge());
+    return Promise.resolve(body);
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

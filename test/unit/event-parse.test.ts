@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { AcsError } from "../../nodes/lib/errors";
-import { parseEvents } from "../../nodes/lib/event-parse";
+import { MAX_EVENT_DEPTH, deeperThan, parseEvents } from "../../nodes/lib/event-parse";
 
 const TOPIC = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Communication/communicationServices/acs";
 const SMS_REPORT = "Microsoft.Communication.SMSDeliveryReportReceived";
@@ -122,5 +122,21 @@ describe("parseEvents", () => {
   it("refuses an Event Grid event with the wrong metadataVersion and a CloudEvent with another specversion", async () => {
     assert.equal((await rejection([gridEvent({ metadataVersion: "2" })])).key, "acs-events.errors.badEvent");
     assert.equal((await rejection(cloudEvent({ specversion: "0.3" }))).key, "acs-events.errors.badEvent");
+  });
+
+  it("refuses an event whose data nests deeper than any ACS event, at any depth without overflowing", async () => {
+    const nested = (depth: number) => JSON.parse(`${"[".repeat(depth)}1${"]".repeat(depth)}`) as unknown;
+    assert.equal((await parseEvents([gridEvent({ data: { a: { b: [{ c: 1 }] } } })])).length, 1);
+    for (const depth of [MAX_EVENT_DEPTH + 1, 20_000]) {
+      const err = await rejection([gridEvent(), gridEvent({ data: nested(depth) })]);
+      assert.match(err.message, /^event 2 is not a valid event: nested deeper than 32 levels$/);
+    }
+  });
+
+  it("measures depth without recursion", () => {
+    assert.equal(deeperThan({ a: [1, { b: 2 }] }, 3), false);
+    assert.equal(deeperThan({ a: [1, { b: {} }] }, 3), true);
+    assert.equal(deeperThan(JSON.parse(`${"[".repeat(200_000)}${"]".repeat(200_000)}`), 10), true);
+    assert.equal(deeperThan("text", 0), false);
   });
 });
