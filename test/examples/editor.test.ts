@@ -1,8 +1,11 @@
 // Each example imported into the real editor in headless Chromium, exactly as the file is (as
 // Import > Examples does): no unknown node type, no invalid node, no warning; then a picture of the
-// flow for the README (docs/images/<example>.png).
+// flow. The README's picture (docs/images/<example>.png) is taken again when the example file changed
+// since the last one (docs/images/examples.json keeps each file's digest) or when
+// UPDATE_EXAMPLE_IMAGES=1; every run leaves its pictures in test-artifacts/examples/.
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { exampleNames, readExample } from "../../scripts/demo-flows";
@@ -10,6 +13,8 @@ import { exampleRuntime } from "./harness";
 
 const root = resolve(__dirname, "..", "..", "..");
 const IMAGES = join(root, "docs", "images");
+const DIGESTS = join(IMAGES, "examples.json");
+const ARTIFACTS = join(root, "test-artifacts", "examples");
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 interface ImportReport {
@@ -63,6 +68,8 @@ describe("examples in the editor", function () {
   this.timeout(180_000);
   let browser: Browser;
   let page: Page;
+  let digests: Record<string, string> = {};
+  let digestsChanged = false;
 
   before(async () => {
     const runtime = await exampleRuntime();
@@ -79,11 +86,25 @@ describe("examples in the editor", function () {
       RED.menu.setSelected("menu-item-palette", false);
     });
     mkdirSync(IMAGES, { recursive: true });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    digests = existsSync(DIGESTS) ? (JSON.parse(readFileSync(DIGESTS, "utf8")) as Record<string, string>) : {};
   });
 
   after(async () => {
     await browser?.close();
+    if (digestsChanged) writeFileSync(DIGESTS, `${JSON.stringify(digests, null, 2)}\n`);
   });
+
+  /** Keeps the run's picture, and makes it the README's when the example changed since the last one. */
+  function keepPicture(name: string, taken: string): void {
+    const digest = createHash("sha256").update(readFileSync(join(root, "examples", `${name}.json`))).digest("hex");
+    const image = join(IMAGES, `${name}.png`);
+    if (process.env.UPDATE_EXAMPLE_IMAGES === "1" || digests[name] !== digest || !existsSync(image)) {
+      copyFileSync(taken, image);
+      digests[name] = digest;
+      digestsChanged = true;
+    }
+  }
 
   for (const name of exampleNames()) {
     it(`imports ${name}.json without unknown types, invalid nodes or warnings`, async () => {
@@ -140,7 +161,9 @@ describe("examples in the editor", function () {
       assert.deepEqual(report.invalid, []);
       assert.deepEqual(report.notifications, []);
       assert.ok(report.box, "no node was drawn");
-      await page.screenshot({ path: join(IMAGES, `${name}.png`), clip: pictureArea(report.box, report.chart) });
+      const taken = join(ARTIFACTS, `${name}.png`);
+      await page.screenshot({ path: taken, clip: pictureArea(report.box, report.chart) });
+      keepPicture(name, taken);
     });
   }
 });
