@@ -48,13 +48,17 @@ export function guideLines(example: string, tabLabel: string, context: GuideCont
         : [`Click ${click("send an SMS")}; the report arrives once Event Grid delivers to this Node-RED.`];
     case "chat-then-sms":
       return [
-        `Click ${click("set up the customer", "notify the customer")}. After ${context.chatWaitSeconds} s (the flow's "5 minutes") the SMS goes, unless the customer read the message:`,
+        `Click ${click("set up the customer", "notify the customer")}. After ${context.chatWaitSeconds} s (the flow's "5 minutes") the SMS goes, unless the customer read the message${sandbox ? ":" : "."}`,
         ...(sandbox ? [`to read it as the customer: ${CUSTOMER_SCRIPT} read`] : []),
       ];
     case "sms-failed-then-email":
-      return [`Click ${click("text a phone that is off")} (+14255550199 fails): the email follows. "text a phone that receives it": no email.`];
+      return sandbox
+        ? [`Click ${click("text a phone that is off")} (+14255550199 fails): the email follows. "text a phone that receives it": no email.`]
+        : ["Put your own numbers and addresses in the inject nodes: a failed SMS is followed by an email."];
     case "email-bounced-then-sms":
-      return [`Click ${click("email an address that bounces")} (kim@mailbox-gone.example bounces): the SMS follows. "email an address that works": no SMS.`];
+      return sandbox
+        ? [`Click ${click("email an address that bounces")} (kim@mailbox-gone.example bounces): the SMS follows. "email an address that works": no SMS.`]
+        : ["Put your own addresses and numbers in the inject nodes: a bounced email is followed by an SMS."];
     case "two-way-sms":
       return sandbox
         ? [

@@ -65,6 +65,12 @@ function readFlows(): FlowNode[] {
   }
 }
 
+/** The flows an earlier version of `npm start` wrote (one empty tab and its connection): nothing to keep. */
+function isFirstDemoFlowFile(): boolean {
+  const flows = readFlows();
+  return flows.length > 0 && flows.every((node) => node.id === "acs-demo-tab" || node.id === "acs-demo-config");
+}
+
 /** Subscribes the sandbox's Event Grid to every acs-events node of the flows; says which. */
 async function subscribeWebhooks(sandbox: Sandbox, nodeRed: EmbeddedNodeRed, flows: FlowNode[], secret: string): Promise<string[]> {
   const lines: string[] = [];
@@ -98,6 +104,7 @@ async function main(): Promise<void> {
   const useRealService = Boolean(process.env.ACS_CONNECTION_STRING);
   const delayScale = numberFromEnv("ACS_DEMO_DELAY_SCALE", useRealService ? 1 : 0.1);
   // The acs-events nodes read their secret as ${ACS_EVENTS_SECRET}; the subscriptions present it.
+  const secretGiven = Boolean(process.env.ACS_EVENTS_SECRET);
   process.env.ACS_EVENTS_SECRET ||= randomBytes(18).toString("base64url");
   const secret = process.env.ACS_EVENTS_SECRET;
 
@@ -110,7 +117,7 @@ async function main(): Promise<void> {
         quotas: { email: { managed: DEMO_EMAIL_QUOTA } },
       });
 
-  const reset = process.env.ACS_DEMO_RESET === "1" || !existsSync(flowFile);
+  const reset = process.env.ACS_DEMO_RESET === "1" || !existsSync(flowFile) || isFirstDemoFlowFile();
   if (reset) writeExampleFlows(sandbox, delayScale);
 
   let nodeRed: EmbeddedNodeRed;
@@ -142,6 +149,7 @@ async function main(): Promise<void> {
     webhooks.forEach((line, index) => console.log(`${index === 0 ? "Event Grid:       the sandbox delivers to" : "                                        "} ${line}`));
   } else if (eventWebhooks(flows).length > 0) {
     console.log("Event Grid:       create a Web Hook subscription on your resource to this Node-RED's acs-events paths, over HTTPS, with ?code=<ACS_EVENTS_SECRET>");
+    if (!secretGiven) console.log("                  ACS_EVENTS_SECRET is not set: the webhooks got a secret for this run only; set it to the one your subscription uses");
   }
   printGuide(flows, {
     controlUrl: sandbox ? `${sandbox.endpoint}_sandbox/` : undefined,
