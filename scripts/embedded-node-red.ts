@@ -2,7 +2,7 @@
 // `npm start` and by the browser and example tests. The package is linked into the user directory's
 // node_modules, which is exactly where the palette manager or `npm install` would put it.
 import { mkdirSync, readlinkSync, rmSync, symlinkSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join, resolve } from "node:path";
 
@@ -10,6 +10,11 @@ export const PROJECT_ROOT = resolve(__dirname, "..", "..");
 const PACKAGE_NAME = "@acs-flows/node-red-azure-communication";
 
 type Middleware = (req: unknown, res: unknown, next: () => void) => void;
+
+interface RootApp {
+  (req: IncomingMessage, res: ServerResponse): void;
+  use(path: string, handler: Middleware): void;
+}
 
 export interface EmbeddedRed {
   init(server: Server, settings: object): void;
@@ -87,14 +92,13 @@ export async function startEmbeddedNodeRed(options: EmbeddedOptions): Promise<Em
   const nodeRedMain = require.resolve(nodeRedPath);
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the runtime is chosen at run time
   const RED = require(nodeRedMain) as EmbeddedRed;
-  const server = createServer((req, res) => {
-    RED.httpAdmin(req, res, () =>
-      RED.httpNode(req, res, () => {
-        res.statusCode = 404;
-        res.end();
-      }),
-    );
-  });
+  // One root express app with the admin app and httpNode mounted on it, as the node-red command does:
+  // nodes that must see requests before the admin app (acs-events' webhook) rely on that root app.
+  // The express that Node-RED itself uses, so both major versions get their own.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved beside the chosen runtime
+  const express = require(require.resolve("express", { paths: [nodeRedMain] })) as () => RootApp;
+  const app = express();
+  const server = createServer(app);
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((done, fail) => {
     server.once("error", fail);
@@ -114,6 +118,9 @@ export async function startEmbeddedNodeRed(options: EmbeddedOptions): Promise<Em
     telemetry: { enabled: false, updateNotification: false },
     ...options.settings,
   });
+  // httpAdmin and httpNode exist once the runtime is initialised.
+  app.use("/", RED.httpAdmin);
+  app.use("/", RED.httpNode);
   const flowsStarted = nextFlowsStart(nodeRedMain);
   await RED.start();
   return {
