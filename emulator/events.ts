@@ -208,7 +208,8 @@ export function emailEngagementEvent(context: EventContext, input: EmailEngageme
     userActionTimestamp: iso(input.userActionTimestamp),
     engagementContext: input.engagementContext ?? "",
     userAgent: input.userAgent ?? "Mozilla/5.0 (ACS sandbox)",
-    engagement: input.engagement,
+    // The wire name (the SDK model calls it `engagement`).
+    engagementType: input.engagement,
   });
 }
 

@@ -236,7 +236,7 @@ describe("Event Grid reports of the sandbox", function () {
         (error: unknown) => error instanceof ScenarioError && error.status === 409,
       );
       const [click] = ofType(await delivered(), "EmailEngagementTrackingReportReceived");
-      assert.equal(click.data.engagement, "click");
+      assert.equal(click.data.engagementType, "click");
       assert.equal(click.data.engagementContext, "https://contoso.com/offer");
       assert.equal(click.data.recipient, "ann@contoso.com");
       assert.equal(click.data.messageId, record.operationId);

@@ -170,7 +170,7 @@ describe("Event Grid delivery from the running sandbox", function () {
     ({ eventGrid } = await settle());
     const engagement = eventGrid.find((event) => event.eventType === "Microsoft.Communication.EmailEngagementTrackingReportReceived" && event.data.messageId === result.id);
     assert.ok(engagement && isSystemEvent("Microsoft.Communication.EmailEngagementTrackingReportReceived", engagement));
-    assert.equal(engagement.data.engagement, "click");
+    assert.equal(engagement.data.engagementType, "click");
     assert.equal(engagement.data.recipient, "ann@contoso.com");
   });
 
