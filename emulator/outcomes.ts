@@ -3,7 +3,7 @@
 // channel wins; anything no rule matches is delivered after a few simulated seconds.
 import type { OutcomeRule } from "./types";
 
-export const smsOutcomeKinds = ["delivered", "failed", "optedOut", "late"] as const;
+export const smsOutcomeKinds = ["delivered", "failed", "optedOut", "late", "refused"] as const;
 export const emailOutcomeKinds = ["delivered", "bounced", "suppressed", "quarantined", "spam", "failed"] as const;
 
 export type SmsOutcomeKind = (typeof smsOutcomeKinds)[number];
@@ -34,6 +34,7 @@ const smsDetails: Record<SmsOutcomeKind, string> = {
   late: "No error.",
   failed: "Message could not be delivered to the handset.",
   optedOut: "Sender blocked for given recipient",
+  refused: "The recipient's carrier refused the message.",
 };
 
 const emailDetails: Record<EmailOutcomeKind, string> = {

@@ -11,8 +11,10 @@ import type { SandboxStore } from "./store";
 import type { SandboxHooks } from "./types";
 
 /** The part of the outcome rules the service side asks: how a recipient's delivery ends. */
-export interface EmailOutcomeSource {
+/** The scripted outcomes the handlers consult when a request arrives. */
+export interface OutcomeSource {
   email(address: string): { outcome: string };
+  sms(to: string): { outcome: string; details: string };
 }
 
 export interface SandboxServices {
@@ -22,7 +24,7 @@ export interface SandboxServices {
   quotaTracker: QuotaTracker;
   quotas: ResolvedQuotas;
   hooks: SandboxHooks;
-  outcomes: EmailOutcomeSource;
+  outcomes: OutcomeSource;
   resourceName: string;
   /** The resource's immutable id, the prefix of every user id: `8:acs:<resourceId>_<guid>`. */
   resourceId: string;

@@ -144,6 +144,9 @@ function judgeRecipient(services: SandboxServices, recipient: RecipientRequest, 
   if (!isE164(to)) {
     return { to, httpStatusCode: 400, errorMessage: "Invalid To phone number format.", successful: false };
   }
+  // A scripted refusal: the service answers this recipient's item with a failure, the others go on.
+  const scripted = services.outcomes.sms(to);
+  if (scripted.outcome === "refused") return { to, httpStatusCode: 400, errorMessage: scripted.details, successful: false };
   if (id === undefined) return { to, httpStatusCode: 202, successful: true };
   const firstSent = recipient.repeatabilityFirstSent;
   if (firstSent === undefined || !Number.isFinite(Date.parse(firstSent))) {

@@ -63,6 +63,23 @@ describe("sandbox SMS", function () {
     assert.equal(sandbox.control.sentSms().length, 1);
   });
 
+  it("refuses a recipient a rule scripts as refused, and sends to the others", async function () {
+    sandbox.control.setRules([{ match: "+1425555099*", outcome: "refused", details: "Recipient unreachable." }]);
+    try {
+      const results = await smsClient(sandbox).send({ from: FROM, to: ["+14255550123", "+14255550991"], message: "Hi" });
+      assert.deepEqual(
+        results.map((r) => [r.to, r.httpStatusCode, r.successful, r.errorMessage]),
+        [
+          ["+14255550123", 202, true, undefined],
+          ["+14255550991", 400, false, "Recipient unreachable."]
+        ]
+      );
+      assert.deepEqual(sandbox.control.sentSms().map((sms) => sms.to), ["+14255550123"]);
+    } finally {
+      sandbox.control.setRules([]);
+    }
+  });
+
   it("refuses a bad sender with the SMS API's model-state body", async function () {
     const error = await restError(smsClient(sandbox).send({ from: "+1 800 555", to: ["+14255550123"], message: "Hi" }));
     assert.equal(error.statusCode, 400);
