@@ -65,7 +65,7 @@ export const QUOTA_HEADROOM = 0.97;
 export function ratesOf(limits: ChannelLimits): Rate[] {
   const rates: Rate[] = [];
   if (limits.perMinute) rates.push({ units: limits.perMinute * QUOTA_HEADROOM, periodMs: MINUTE });
-  if (limits.perHour) rates.push({ units: limits.perHour * QUOTA_HEADROOM, periodMs: HOUR });
+  if (limits.perHour) rates.push({ units: Math.floor(limits.perHour * QUOTA_HEADROOM), periodMs: HOUR, shape: "window" });
   return rates;
 }
 

@@ -1,6 +1,16 @@
-// Paces units (messages) evenly at one or more rates, e.g. 30 per minute and 100 per hour.
-// Even spacing rather than a burst per window: whatever window the service counts in, an evenly
-// paced sender never exceeds it, so a burst of thousands is sent at the quota without 429s.
+// Paces units (messages) at one or more rates, e.g. 30 per minute and 100 per hour.
+// - A short rate is kept by even spacing rather than a burst per window: whatever window the service
+//   counts in, an evenly paced sender never exceeds it, so a burst of thousands goes out at the quota
+//   without 429s.
+// - A long rate (an hourly quota) is kept as a sliding window: spacing 100 per hour evenly would hold
+//   the second of two emails back 36 seconds, while the service allows them together.
+
+export interface Rate {
+  units: number;
+  periodMs: number;
+  /** "even" spacing (the default), or a sliding "window" that allows bursts within the period. */
+  shape?: "even" | "window";
+}
 
 /**
  * Timers fire a little late; a send that is at most this late keeps the schedule (so lateness is not
@@ -8,41 +18,67 @@
  */
 const CATCH_UP_MS = 25;
 
-export interface Rate {
+interface Spaced {
+  interval: number;
+  /** Earliest time the next unit may go (the "theoretical arrival time"). */
+  nextFree: number;
+}
+
+interface Window {
   units: number;
   periodMs: number;
+  /** What was sent in the period, oldest first. */
+  sent: { at: number; units: number }[];
+  total: number;
 }
 
 export class RateLimiter {
-  private readonly intervals: number[];
-  /** Earliest time the next unit may go, per rate (the "theoretical arrival time"). */
-  private readonly nextFree: number[];
+  private readonly spaced: Spaced[];
+  private readonly windows: Window[];
   /** Set when the service asked to retry later: nothing goes before it, whatever the rates. */
   private heldUntil = 0;
 
   constructor(rates: Rate[], private readonly now: () => number = Date.now) {
     const active = rates.filter((rate) => rate.units > 0 && rate.periodMs > 0);
-    this.intervals = active.map((rate) => rate.periodMs / rate.units);
-    this.nextFree = active.map(() => 0);
+    this.spaced = active.filter((rate) => rate.shape !== "window").map((rate) => ({ interval: rate.periodMs / rate.units, nextFree: 0 }));
+    this.windows = active.filter((rate) => rate.shape === "window").map((rate) => ({ units: rate.units, periodMs: rate.periodMs, sent: [], total: 0 }));
   }
 
   /** Milliseconds to wait before `units` may be sent; 0 when they may go now. */
-  delay(): number {
+  delay(units = 1): number {
     const now = this.now();
-    return Math.max(0, this.heldUntil - now, ...this.nextFree.map((free) => free - now));
+    return Math.max(0, this.heldUntil - now, ...this.spaced.map((rate) => rate.nextFree - now), ...this.windows.map((window) => windowWait(window, units, now)));
   }
 
   /** Records that `units` were just sent. */
   take(units: number): void {
     const now = this.now();
-    this.intervals.forEach((interval, i) => {
-      const base = now - this.nextFree[i] <= CATCH_UP_MS ? this.nextFree[i] : now;
-      this.nextFree[i] = Math.max(base, now - CATCH_UP_MS) + units * interval;
-    });
+    for (const rate of this.spaced) {
+      const base = now - rate.nextFree <= CATCH_UP_MS ? rate.nextFree : now;
+      rate.nextFree = Math.max(base, now - CATCH_UP_MS) + units * rate.interval;
+    }
+    for (const window of this.windows) {
+      window.sent.push({ at: now, units });
+      window.total += units;
+    }
   }
 
   /** Holds every rate back until `until` (the service asked to retry later). */
   holdUntil(until: number): void {
     this.heldUntil = Math.max(this.heldUntil, until);
   }
+}
+
+/** How long until `units` more fit in the window; a request larger than the whole window waits for an empty one. */
+function windowWait(window: Window, units: number, now: number): number {
+  while (window.sent.length > 0 && window.sent[0].at <= now - window.periodMs) {
+    window.total -= (window.sent.shift() as { units: number }).units;
+  }
+  let excess = window.total + Math.min(units, window.units) - window.units;
+  if (excess <= 0) return 0;
+  for (const entry of window.sent) {
+    excess -= entry.units;
+    if (excess <= 0) return entry.at + window.periodMs - now;
+  }
+  return window.periodMs;
 }

@@ -1,6 +1,7 @@
 // The send queue shared by every node that sends through one ACS resource and sender: a bound on
 // requests in flight, an even pace at the configured quota, 429s waited out and retried, a bound on
 // what waits in memory, and a close that settles every job (none vanishes on redeploy).
+import { setMaxListeners } from "node:events";
 import { AcsError } from "./errors";
 import { RateLimiter, type Rate } from "./rate-limiter";
 
@@ -48,6 +49,8 @@ export class SendQueue {
 
   constructor(private readonly options: SendQueueOptions) {
     this.limiter = new RateLimiter(options.rates);
+    // Every request in flight listens on the one close signal.
+    setMaxListeners(0, this.abort.signal);
   }
 
   get counts(): QueueCounts {
@@ -118,7 +121,7 @@ export class SendQueue {
   private pump(): void {
     if (this.timer || this.closed) return;
     while (this.waiting.length > 0 && this.running.size < this.options.maxInFlight) {
-      const wait = this.limiter.delay();
+      const wait = this.limiter.delay(this.waiting[0].units);
       if (wait > 0) {
         this.timer = setTimeout(() => {
           this.timer = undefined;

@@ -34,6 +34,20 @@ describe("rate limiter", () => {
     assert.equal(limiter.delay(), 10, "after idle time the schedule restarts from now");
   });
 
+  it("lets a burst through a sliding window and holds what exceeds it until the oldest send leaves", () => {
+    let now = 0;
+    const limiter = new RateLimiter([{ units: 3, periodMs: 60_000, shape: "window" }], () => now);
+    for (let i = 0; i < 3; i++) {
+      assert.equal(limiter.delay(), 0, `send ${i + 1} of 3 goes at once`);
+      limiter.take(1);
+      now += 1_000;
+    }
+    assert.equal(limiter.delay(), 57_000, "the fourth waits until the first is a period old");
+    now = 60_000;
+    assert.equal(limiter.delay(), 0);
+    assert.equal(limiter.delay(2), 1_000, "two units wait for the second send to leave too");
+  });
+
   it("holds back after a throttle and is unlimited without rates", () => {
     let now = 0;
     const limiter = new RateLimiter([{ units: 60, periodMs: 60_000 }], () => now);
