@@ -3,10 +3,10 @@
 // duplicates dropped, correlation looked up, one msg per event to the next node) and to a bare
 // endpoint on the same Node-RED's httpNode that only parses the JSON. Prints JSON: events per second
 // of both, their ratio, and latency percentiles.
-// Run alone: `node dist/bench/event-ingest.js [--seconds=10] [--connections=10]`.
+// Run alone: `node dist/bench/event-ingest.js [--seconds=10] [--connections=10] [--warmup=3] [--rounds=1]`.
 import type { Request, Response } from "express";
 import type { NodeMessageInFlow } from "node-red";
-import { numberOption, runMain } from "./lib/cli";
+import { alternating, numberOption, runMain } from "./lib/cli";
 import { eventBatchTemplate } from "./lib/events";
 import { configNode, sink, tab, TAB_ID } from "./lib/flows";
 import { runLoad, type LoadResult } from "./lib/load";
@@ -22,6 +22,8 @@ export interface EventIngestOptions {
   seconds: number;
   connections: number;
   warmupSeconds: number;
+  /** Rounds of bare, node, node, bare. */
+  rounds: number;
 }
 
 interface HttpApp {
@@ -52,14 +54,31 @@ function mountBareEndpoint(app: HttpApp): void {
   });
 }
 
-function summarise(load: LoadResult, batch: number, cpuMs: number) {
+interface Segment {
+  load: LoadResult;
+  cpuMs: number;
+  emitted: number;
+  peakRssMiB: number;
+  peakHeapUsedMiB: number;
+}
+
+/**
+ * One side's figures over its segments: rates over the summed time; latency percentiles of the
+ * worst segment (autocannon gives percentiles, not histograms that could be merged).
+ */
+function summarise(segments: Segment[], batch: number) {
+  const requests = segments.reduce((sum, segment) => sum + segment.load.requests, 0);
+  const seconds = segments.reduce((sum, segment) => sum + segment.load.durationSeconds, 0);
+  const worst = (key: keyof LoadResult["latencyMs"]) => Math.max(...segments.map((segment) => segment.load.latencyMs[key]));
   return {
-    eventsPerSecond: round(load.requestsPerSecond * batch),
-    requestsPerSecond: round(load.requestsPerSecond),
-    latencyMs: load.latencyMs,
-    non2xx: load.non2xx,
-    errors: load.errors + load.timeouts,
-    cpuMsPerEvent: round(cpuMs / Math.max(1, load.requests * batch), 4),
+    eventsPerSecond: round((requests * batch) / seconds),
+    requestsPerSecond: round(requests / seconds),
+    latencyMs: { p50: worst("p50"), p90: worst("p90"), p99: worst("p99"), max: worst("max") },
+    non2xx: segments.reduce((sum, segment) => sum + segment.load.non2xx, 0),
+    errors: segments.reduce((sum, segment) => sum + segment.load.errors + segment.load.timeouts, 0),
+    cpuMsPerEvent: round(segments.reduce((sum, segment) => sum + segment.cpuMs, 0) / Math.max(1, requests * batch), 4),
+    peakRssMiB: Math.max(...segments.map((segment) => segment.peakRssMiB)),
+    peakHeapUsedMiB: Math.max(...segments.map((segment) => segment.peakHeapUsedMiB)),
   };
 }
 
@@ -82,30 +101,31 @@ export async function runEventIngest(options: EventIngestOptions) {
     const results: Record<string, unknown> = {};
     for (const batch of [1, 100]) {
       const bodyParts = eventBatchTemplate(batch);
-      const drive = async (side: "bare" | "node", seconds: number) => {
+      const drive = async (side: "bare" | "node", seconds: number): Promise<Segment> => {
         const url = side === "node" ? `${runtime.url.replace(/\/$/, "")}${EVENTS_PATH}?code=${SECRET}` : `${runtime.url.replace(/\/$/, "")}${BARE_PATH}`;
         const emittedBefore = emitted;
         const meter = new ResourceMeter();
         const load = await runLoad({ url, connections: options.connections, durationSeconds: seconds, bodyParts, idPrefix: `${side}-${batch}-${seconds}-${Date.now()}` });
         const figures = meter.stop();
-        return { load, figures, emitted: emitted - emittedBefore };
+        return { load, cpuMs: figures.cpuMs, emitted: emitted - emittedBefore, peakRssMiB: figures.peakRssMiB, peakHeapUsedMiB: figures.peakHeapUsedMiB };
       };
       await drive("bare", options.warmupSeconds);
       await drive("node", options.warmupSeconds);
-      const bare = await drive("bare", options.seconds);
-      const node = await drive("node", options.seconds);
-      const nodeFigures = summarise(node.load, batch, node.figures.cpuMs);
-      const bareFigures = summarise(bare.load, batch, bare.figures.cpuMs);
+      // The sides take turns (bare, node, node, bare, ...), `seconds` each in all.
+      const order = alternating("bare" as const, "node" as const, options.rounds);
+      const segmentSeconds = Math.max(1, Math.round(options.seconds / (order.length / 2)));
+      const segments: Record<"bare" | "node", Segment[]> = { bare: [], node: [] };
+      for (const side of order) segments[side].push(await drive(side, segmentSeconds));
+      const nodeFigures = summarise(segments.node, batch);
+      const bareFigures = summarise(segments.bare, batch);
       results[`batch${batch}`] = {
         bareHttpNode: bareFigures,
         node: {
           ...nodeFigures,
           // Every event of every answered request reached the next node once (a delivery still in
           // the pipe when the load stops can add a batch).
-          eventsEmitted: node.emitted,
-          eventsAcknowledged: (node.load.requests - node.load.non2xx) * batch,
-          peakRssMiB: node.figures.peakRssMiB,
-          peakHeapUsedMiB: node.figures.peakHeapUsedMiB,
+          eventsEmitted: segments.node.reduce((sum, segment) => sum + segment.emitted, 0),
+          eventsAcknowledged: segments.node.reduce((sum, segment) => sum + (segment.load.requests - segment.load.non2xx) * batch, 0),
         },
         ratio: round(nodeFigures.eventsPerSecond / bareFigures.eventsPerSecond, 3),
       };
@@ -128,6 +148,7 @@ if (require.main === module) {
       seconds: numberOption("seconds", 10),
       connections: numberOption("connections", 10),
       warmupSeconds: numberOption("warmup", 3),
+      rounds: numberOption("rounds", 1),
     }),
   );
 }

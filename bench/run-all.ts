@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   const options = args.filter((arg) => arg.startsWith("--"));
   const results: Record<string, unknown> = {};
   const startedAt = new Date().toISOString();
+  const machine = machineInfo();
   for (const name of BENCHMARKS.filter((benchmark) => only.length === 0 || only.includes(benchmark))) {
     console.error(`bench: ${name} ...`);
     const began = Date.now();
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
     console.error(`bench: ${name} done in ${Math.round((Date.now() - began) / 1000)} s`);
   }
   // printFigures sends over IPC when this runner is itself forked; run from npm it prints.
-  printFigures({ startedAt, machine: machineInfo(), command: "npm run bench", results });
+  printFigures({ startedAt, machine, command: "npm run bench", results });
 }
 
 main().catch((err: unknown) => {

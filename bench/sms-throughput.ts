@@ -1,10 +1,10 @@
 // Benchmark 1, SMS send throughput: N messages through acs-sms in a real Node-RED runtime versus the
 // bare SmsClient sending the same messages at the same concurrency, in the same process, against
 // the sandbox with a fixed latency and no quota. Prints JSON: both rates, their ratio, and CPU time
-// per message. Run alone: `node dist/bench/sms-throughput.js [--messages=5000] [--concurrency=8] [--latency=20] [--warmup=1000]`.
+// per message. Run alone: `node dist/bench/sms-throughput.js [--messages=5000] [--concurrency=8] [--latency=20] [--warmup=1000] [--rounds=2]`.
 import { randomUUID } from "node:crypto";
 import { SmsClient } from "@azure/communication-sms";
-import { numberOption, runMain } from "./lib/cli";
+import { alternating, numberOption, runMain, splitEvenly } from "./lib/cli";
 import { configNode, sink, tab, TAB_ID } from "./lib/flows";
 import { BenchRuntime } from "./lib/node-red";
 import { ResourceMeter, round, type ResourceFigures } from "./lib/resources";
@@ -18,6 +18,8 @@ export interface SmsThroughputOptions {
   concurrency: number;
   latencyMs: number;
   warmup: number;
+  /** Rounds of bare, node, node, bare. */
+  rounds: number;
 }
 
 /** Distinct recipients, so that the sandbox's records show any duplicate. */
@@ -49,7 +51,7 @@ async function sendThroughNode(runtime: BenchRuntime, first: number, count: numb
   const counts = runtime.track(SMS_NODE);
   const node = runtime.node(SMS_NODE);
   for (let index = first; index < first + count; index++) node.receive({ payload: messageText(index), to: recipient(index) });
-  await runtime.waitFor(() => counts.done + counts.failed >= count, 10 * 60_000);
+  await runtime.waitFor(() => counts.done + counts.failed >= count, 3 * 60_000);
   return { failed: counts.failed, errors: counts.errors };
 }
 
@@ -60,21 +62,21 @@ interface PhaseResult {
   figures: ResourceFigures;
 }
 
-/** One side's figures over its halves: rate and CPU per message over the summed time. */
-function combine(halves: PhaseResult[]) {
-  const messages = halves.reduce((sum, half) => sum + half.messages, 0);
-  const elapsedMs = halves.reduce((sum, half) => sum + half.figures.elapsedMs, 0);
-  const cpuMs = halves.reduce((sum, half) => sum + half.figures.cpuMs, 0);
-  const errors = halves.flatMap((half) => half.errors).slice(0, 5);
+/** One side's figures over its segments: rate and CPU per message over the summed time. */
+function combine(segments: PhaseResult[]) {
+  const messages = segments.reduce((sum, segment) => sum + segment.messages, 0);
+  const elapsedMs = segments.reduce((sum, segment) => sum + segment.figures.elapsedMs, 0);
+  const cpuMs = segments.reduce((sum, segment) => sum + segment.figures.cpuMs, 0);
+  const errors = segments.flatMap((segment) => segment.errors).slice(0, 5);
   return {
     messages,
     messagesPerSecond: round(messages / (elapsedMs / 1000)),
-    failed: halves.reduce((sum, half) => sum + half.failed, 0),
+    failed: segments.reduce((sum, segment) => sum + segment.failed, 0),
     cpuMsPerMessage: round(cpuMs / messages, 3),
     cpuCores: round(cpuMs / elapsedMs, 3),
     elapsedMs: round(elapsedMs),
-    peakRssMiB: Math.max(...halves.map((half) => half.figures.peakRssMiB)),
-    peakHeapUsedMiB: Math.max(...halves.map((half) => half.figures.peakHeapUsedMiB)),
+    peakRssMiB: Math.max(...segments.map((segment) => segment.figures.peakRssMiB)),
+    peakHeapUsedMiB: Math.max(...segments.map((segment) => segment.figures.peakHeapUsedMiB)),
     ...(errors.length > 0 ? { errors } : {}),
   };
 }
@@ -101,20 +103,20 @@ export async function runSmsThroughput(options: SmsThroughputOptions) {
     await sendThroughNode(runtime, next, options.warmup);
     next += options.warmup;
 
-    // Two halves each, in the order bare, node, node, bare, so that a drift during the run (the
-    // sandbox's store growing, the machine warming up) weighs on both sides alike.
-    const half = Math.ceil(options.messages / 2);
-    const bareHalves: PhaseResult[] = [];
-    const nodeHalves: PhaseResult[] = [];
-    for (const side of ["bare", "node", "node", "bare"] as const) {
-      const count = (side === "bare" ? bareHalves : nodeHalves).length === 0 ? half : options.messages - half;
+    // The sides take turns (bare, node, node, bare, ...), each sending its share in segments.
+    const order = alternating("bare" as const, "node" as const, options.rounds);
+    const segments = { bare: splitEvenly(options.messages, order.length / 2), node: splitEvenly(options.messages, order.length / 2) };
+    const bareSegments: PhaseResult[] = [];
+    const nodeSegments: PhaseResult[] = [];
+    for (const side of order) {
+      const count = segments[side].shift() ?? 0;
       const meter = new ResourceMeter();
       const outcome = side === "bare" ? { failed: await sendBare(client, next, count, options.concurrency), errors: [] } : await sendThroughNode(runtime, next, count);
-      (side === "bare" ? bareHalves : nodeHalves).push({ messages: count, ...outcome, figures: meter.stop() });
+      (side === "bare" ? bareSegments : nodeSegments).push({ messages: count, ...outcome, figures: meter.stop() });
       next += count;
     }
-    const bare = combine(bareHalves);
-    const viaNode = combine(nodeHalves);
+    const bare = combine(bareSegments);
+    const viaNode = combine(nodeSegments);
 
     const recorded = await sandbox.summary();
     const bareRate = bare.messagesPerSecond;
@@ -147,6 +149,7 @@ if (require.main === module) {
       concurrency: numberOption("concurrency", 8),
       latencyMs: numberOption("latency", 20),
       warmup: numberOption("warmup", 1000),
+      rounds: numberOption("rounds", 2),
     }),
   );
 }

@@ -26,3 +26,16 @@ export function runMain(main: () => Promise<unknown>): void {
     process.exitCode = 1;
   });
 }
+
+/**
+ * The order in which two sides take turns over `rounds` rounds: A B B A, A B B A, ... so that a drift
+ * during the run (a store growing, the machine warming up or getting busier) weighs on both alike.
+ */
+export function alternating<T>(first: T, second: T, rounds: number): T[] {
+  return Array.from({ length: Math.max(1, rounds) }, () => [first, second, second, first]).flat();
+}
+
+/** `total` split into `parts` near-equal whole parts. */
+export function splitEvenly(total: number, parts: number): number[] {
+  return Array.from({ length: parts }, (_, index) => Math.floor(((index + 1) * total) / parts) - Math.floor((index * total) / parts));
+}

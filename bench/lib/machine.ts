@@ -1,5 +1,5 @@
 // The machine a run came from, printed with every set of figures so that they can be compared.
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { readFileSync } from "node:fs";
 
 export interface MachineInfo {
@@ -9,6 +9,8 @@ export interface MachineInfo {
   node: string;
   nodeRed: string;
   platform: string;
+  /** 1-minute load average when the run started: above the CPU count, other work shared the machine. */
+  loadAverageAtStart: number;
 }
 
 export function machineInfo(): MachineInfo {
@@ -19,6 +21,7 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     nodeRed: nodeRedVersion(),
     platform: `${process.platform} ${process.arch}`,
+    loadAverageAtStart: Math.round(loadavg()[0] * 100) / 100,
   };
 }
 
