@@ -1,6 +1,6 @@
 // The events endpoint under hostile input, in the node's own request path (the test helper's
-// httpNode) and behind a real runtime's full HTTP stack (admin body parsers first, as with the
-// default httpAdminRoot and httpNodeRoot of "/"): every hostile request is answered 4xx, nothing
+// httpNode) and behind a real runtime's full HTTP stack (the admin app and httpNode both mounted at
+// "/" on one root app, as the node-red command does): every hostile request is answered 4xx, nothing
 // is emitted for it, nothing rejects unhandled, the runtime keeps running and still takes good
 // deliveries, and an event delivered more than once is emitted once.
 import assert from "node:assert/strict";
@@ -146,7 +146,7 @@ describe("reliability: the events endpoint under hostile input", function () {
       assert.ok(runtime.alive);
     });
 
-    it("answers 413 to a body over the node's limit sent chunked, which the admin app's parser has already read, and emits nothing", async () => {
+    it("answers 413 to a chunked body over the node's limit (no content-length to refuse it by), whoever parses it first, and emits nothing", async () => {
       const before = emittedIds().length;
       const chunked = hostileRequests(SEED, LIMIT_KB * 1024).filter((request) => request.chunked);
       assert.equal(chunked.length, 1);
