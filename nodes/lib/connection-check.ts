@@ -30,6 +30,8 @@ export async function checkConnection(props: AcsConfigProperties, credentials: A
     return result("ok", { host });
   } catch (err) {
     return classify(err, host);
+  } finally {
+    clients.release();
   }
 }
 

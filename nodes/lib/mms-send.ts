@@ -13,6 +13,7 @@ import {
   RestError,
   type HttpClient,
   type Pipeline,
+  type PipelineOptions,
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
 import type { AcsClients } from "./acs-clients";
@@ -34,11 +35,9 @@ export class MmsClient {
   private readonly pipeline: Pipeline;
   private readonly httpClient: HttpClient = createDefaultHttpClient();
 
-  constructor(private readonly settings: ConnectionSettings) {
-    this.pipeline = createPipelineFromOptions({
-      ...(settings.ca ? { tlsOptions: { ca: settings.ca } } : {}),
-      userAgentOptions: { userAgentPrefix: "node-red-azure-communication" },
-    });
+  /** `options` are the resource's client options (connection pool, TLS trust, user agent). */
+  constructor(private readonly settings: ConnectionSettings, options: PipelineOptions) {
+    this.pipeline = createPipelineFromOptions(options);
     this.pipeline.addPolicy(createCommunicationAuthPolicy(settings.credential));
   }
 
@@ -66,18 +65,6 @@ export class MmsClient {
     if (response.status >= 200 && response.status < 300) return resultItems(parsed, response);
     throw new RestError(errorText(parsed, response.status), { statusCode: response.status, code: errorCode(parsed), request, response });
   }
-}
-
-const clientsByResource = new WeakMap<AcsClients, MmsClient>();
-
-/** The MMS client of one resource, shared like its SDK clients. */
-export function mmsClientFor(clients: AcsClients): MmsClient {
-  let client = clientsByResource.get(clients);
-  if (!client) {
-    client = new MmsClient(clients.settings);
-    clientsByResource.set(clients, client);
-  }
-  return client;
 }
 
 function parseJson(text: string | null | undefined): unknown {
@@ -119,7 +106,7 @@ function errorCode(body: unknown): string | undefined {
 
 /** Sends an MMS (one request per 100 recipients) through the sender's queue, results in input order. */
 export function sendMms(clients: AcsClients, mms: MmsRequest, context: SendContext): Promise<RecipientOutcome[]> {
-  const client = mmsClientFor(clients);
+  const client = clients.mms();
   return sendBatched({
     ...context,
     recipients: mms.to,
