@@ -1,6 +1,5 @@
 // acs-chat: chat thread operations as the acs-config node's chat service identity (post, manage
 // threads and participants, history, read receipts, "has read", typing, users and tokens).
-import { randomUUID } from "node:crypto";
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
 import type { AcsResource } from "./lib/acs-resource";
 import { readChatRequest, type ChatField, type MessageDefaults } from "./lib/chat-request";
@@ -8,6 +7,7 @@ import { runChatRequest, type ChatOutcome } from "./lib/chat-runner";
 import { parseOperation } from "./lib/chat-validation";
 import { configuredResource } from "./lib/config-node";
 import { handleInput, statusText } from "./lib/input-handler";
+import { contactOf, correlationIdOf } from "./lib/send-identity";
 import { SenderStatus } from "./lib/sender-status";
 import { evaluateTyped } from "./lib/typed-input";
 
@@ -46,7 +46,7 @@ function startChatNode(RED: NodeAPI, node: Node, def: AcsChatDef): void {
       return result === "" ? undefined : result;
     };
     const request = await readChatRequest(operation, read, msg, { userMessagesOnly: def.userMessagesOnly !== false });
-    const correlationId = typeof msg.correlationId === "string" && msg.correlationId ? msg.correlationId : randomUUID();
+    const correlationId = await correlationIdOf(RED, node, msg);
     const shared = resource;
     const outcome = await runChatRequest(
       request,
@@ -93,9 +93,5 @@ function acsOf(operation: string, outcome: ChatOutcome, correlationId: string): 
   return { ...acs, ...outcome.details };
 }
 
-function contactOf(msg: ChatMsg): Record<string, unknown> | undefined {
-  const contact = (msg as { contact?: unknown }).contact;
-  return typeof contact === "object" && contact !== null && !Array.isArray(contact) ? (contact as Record<string, unknown>) : undefined;
-}
 
 export = register;

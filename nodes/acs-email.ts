@@ -1,7 +1,6 @@
 // acs-email: sends email through Azure Communication Services: one email per msg (to/cc/bcc,
 // text and/or html, attachments and inline images, reply-to, headers), or in batch mode one
 // personalised email per recipient of msg.payload followed by a summary msg.
-import { randomUUID } from "node:crypto";
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import type { AcsResource } from "./lib/acs-resource";
 import { configuredResource } from "./lib/config-node";
@@ -13,6 +12,7 @@ import { sendEmail, type Completion, type EmailSendOutcome } from "./lib/email-s
 import { EmailStatus } from "./lib/email-status";
 import { AcsError, serviceError } from "./lib/errors";
 import { handleInput, type Send } from "./lib/input-handler";
+import { contactOf, correlationIdOf } from "./lib/send-identity";
 import { SenderStatus } from "./lib/sender-status";
 import { evaluateTyped } from "./lib/typed-input";
 
@@ -53,7 +53,7 @@ function runEmailNode(RED: NodeAPI, node: Node, def: AcsEmailDef): void {
   let resource: AcsResource | undefined;
 
   /** Sends one message on the sender's queue and remembers it for the delivery events. */
-  const deliver = (fields: ResolvedEmailFields, to: ResolvedEmailFields["to"], texts: ReturnType<typeof renderTexts>, correlationId: string, contact: unknown): Promise<EmailSendOutcome> => {
+  const deliver = (fields: ResolvedEmailFields, to: ResolvedEmailFields["to"], texts: ReturnType<typeof renderTexts>, correlationId: string, contact: Record<string, unknown> | undefined): Promise<EmailSendOutcome> => {
     const acs = resource as AcsResource;
     const message = buildEmailMessage({ ...fields.shared, ...texts, to });
     const queue = acs.sendQueue("email", message.senderAddress);
@@ -74,23 +74,19 @@ function runEmailNode(RED: NodeAPI, node: Node, def: AcsEmailDef): void {
           to: formatAddresses(to),
           from: message.senderAddress,
           sentAt: Date.now(),
-          ...(isRecord(contact) ? { contact } : {}),
+          ...(contact ? { contact } : {}),
         }),
     });
   };
 
-  /** The Correlation id field (msg.correlationId by default); undefined when empty. */
-  const givenCorrelationId = async (msg: EmailMsg): Promise<string | undefined> =>
-    textOf(await evaluateTyped(RED, node, msg, { value: def.correlationId ?? "correlationId", type: def.correlationIdType ?? "msg" }));
-
   const sendSingle = async (msg: EmailMsg, send: Send): Promise<void> => {
     const fields = await resolveEmailFields(RED, node, msg, def, false);
-    const correlationId = (await givenCorrelationId(msg)) ?? randomUUID();
+    const correlationId = await correlationIdOf(RED, node, msg, def);
     const to = formatAddresses(fields.to);
     msg.acs = { channel: "email", operation: "send", status: "queued", to, from: parseSingleAddress("sender", fields.shared.sender)?.address, correlationId };
     let outcome: EmailSendOutcome;
     try {
-      outcome = await deliver(fields, fields.to, renderTexts(fields, msg, false), correlationId, msg.contact);
+      outcome = await deliver(fields, fields.to, renderTexts(fields, msg, false), correlationId, contactOf(msg));
     } catch (err) {
       // Refused as a whole (invalid, throttled past every retry, queue closed): the Catch node's msg says so too.
       const error = serviceError(err, OPERATION);
@@ -116,7 +112,7 @@ function runEmailNode(RED: NodeAPI, node: Node, def: AcsEmailDef): void {
     checkTemplate("subject", fields.texts.subject);
     checkTemplate("body", fields.texts.plainText);
     checkTemplate("html", fields.texts.html);
-    const correlationId = (await givenCorrelationId(msg)) ?? randomUUID();
+    const correlationId = await correlationIdOf(RED, node, msg, def);
     const progress = status.startBatch(entries.length);
     // Each recipient's msg carries the incoming msg's properties, but neither the list nor the attachments.
     const base: Record<string, unknown> = { ...msg };
@@ -175,14 +171,6 @@ function runEmailNode(RED: NodeAPI, node: Node, def: AcsEmailDef): void {
         done();
       });
   });
-}
-
-function textOf(value: unknown): string | undefined {
-  return typeof value === "string" && value.trim() !== "" ? value : typeof value === "number" ? String(value) : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 export = register;

@@ -1,11 +1,11 @@
 // acs-sms: sends an SMS (or, with attachments, an MMS through the preview API) to one or many
 // numbers through the config node's shared send queue, and reports each recipient in msg.acs.
-import { randomUUID } from "node:crypto";
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import type { AcsResource } from "./lib/acs-resource";
 import { configuredResource } from "./lib/config-node";
 import { handleInput, statusText } from "./lib/input-handler";
 import { sendMms } from "./lib/mms-send";
+import { contactOf, correlationIdOf } from "./lib/send-identity";
 import { SenderStatus } from "./lib/sender-status";
 import { prepareSms, SMS_LONG_MESSAGE_LENGTH } from "./lib/sms-request";
 import { correlationRecorder, resultMessages, type OutputMode, type SendSummary } from "./lib/sms-output";
@@ -52,7 +52,7 @@ function register(RED: NodeAPI): void {
         mms: def.mms === true,
         attachments: def.mms ? await evaluateTyped(RED, this, msg, field(def.attachments, def.attachmentsType || "msg")) : undefined,
       });
-      const correlationId = (await evaluateText(RED, this, msg, field(def.correlationId, def.correlationIdType || "msg"))) ?? randomUUID();
+      const correlationId = await correlationIdOf(RED, this, msg, def);
       if (sms.segments && sms.message.length > SMS_LONG_MESSAGE_LENGTH && !warnedLong) {
         warnedLong = true;
         this.warn(statusText(RED, "acs-sms.warnings.longMessage", { length: sms.message.length, segments: sms.segments.segments, encoding: sms.segments.encoding }));
@@ -61,8 +61,8 @@ function register(RED: NodeAPI): void {
       const clients = resource.clients();
       const queue = resource.sendQueue("sms", sms.from.value);
       status.watch(queue);
-      const contact = (msg as { contact?: unknown }).contact;
-      const summary: SendSummary = { from: sms.from.value, correlationId, ...(isRecord(contact) ? { contact } : {}) };
+      const contact = contactOf(msg);
+      const summary: SendSummary = { from: sms.from.value, correlationId, ...(contact ? { contact } : {}) };
       // Each request's recipients are remembered as soon as it is answered: a delivery report may
       // arrive before the other requests of the same msg are sent.
       const context = { queue, owner: this, onBatch: correlationRecorder(resource.correlation, summary), signal: closing.signal };
@@ -88,10 +88,6 @@ function register(RED: NodeAPI): void {
   }
 
   RED.nodes.registerType("acs-sms", AcsSms as unknown as (this: Node, def: NodeDef) => void);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 export = register;

@@ -8,6 +8,7 @@ import Mustache from "mustache";
 import type { EmailAddress } from "@azure/communication-email";
 import { parseSingleAddress, quotedValue } from "./email-addresses";
 import { AcsError, fieldError } from "./errors";
+import { isRecord } from "./send-identity";
 
 /** Recipients in progress at once (queued or waiting for their operation) per batch. */
 export const BATCH_WINDOW = 64;
@@ -147,8 +148,4 @@ export function describeEntry(entry: unknown): string {
 
 function textField(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
