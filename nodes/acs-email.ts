@@ -13,7 +13,6 @@ import { EmailStatus } from "./lib/email-status";
 import { AcsError, serviceError } from "./lib/errors";
 import { handleInput, type Send } from "./lib/input-handler";
 import { contactOf, correlationIdOf } from "./lib/send-identity";
-import { SenderStatus } from "./lib/sender-status";
 import { evaluateTyped } from "./lib/typed-input";
 
 interface AcsEmailDef extends NodeDef, EmailFieldsDef {
@@ -44,7 +43,6 @@ function register(RED: NodeAPI): void {
 
 function runEmailNode(RED: NodeAPI, node: Node, def: AcsEmailDef): void {
   const status = new EmailStatus(RED, node);
-  const closing = new SenderStatus(RED, node);
   const stop = new AbortController();
   const handlers = new Set<Promise<void>>();
   const pollSeconds = Number(def.pollInterval);
@@ -163,8 +161,7 @@ function runEmailNode(RED: NodeAPI, node: Node, def: AcsEmailDef): void {
     // Stop starting batch recipients and waiting for results, settle what is queued or in flight,
     // then let every handler finish its msg (done or done(err)) before the node is gone.
     stop.abort();
-    closing
-      .close(resource)
+    (resource?.releaseOwner(node) ?? Promise.resolve())
       .then(() => Promise.allSettled([...handlers]))
       .finally(() => {
         status.close();

@@ -57,13 +57,9 @@ export class AcsResource {
     return queue;
   }
 
-  /** Rejects every waiting job of `owner` in every queue (a send node is closing). */
-  cancelOwner(owner: unknown): void {
+  /** A send node is closing: rejects its waiting jobs in every queue, resolves when none of its jobs is in flight. */
+  async releaseOwner(owner: unknown): Promise<void> {
     for (const queue of this.queues.values()) queue.cancelOwner(owner);
-  }
-
-  /** Resolves when none of `owner`'s jobs is in flight in any queue. */
-  async settled(owner: unknown): Promise<void> {
     await Promise.all([...this.queues.values()].map((queue) => queue.settled(owner)));
   }
 

@@ -3,7 +3,8 @@
 // so that a fast batch does not flood the editor with status events.
 import type { Node, NodeAPI } from "node-red";
 import { statusText } from "./input-handler";
-import type { QueueCounts, SendQueue } from "./send-queue";
+import { QueueWatch } from "./sender-status";
+import type { SendQueue } from "./send-queue";
 
 const REDRAW_MS = 250;
 const numberFormat = new Intl.NumberFormat("en-US");
@@ -21,8 +22,9 @@ export interface BatchProgress {
 }
 
 export class EmailStatus {
-  private readonly unsubscribers = new Map<SendQueue, () => void>();
-  private readonly counts = new Map<SendQueue, QueueCounts>();
+  private readonly queues = new QueueWatch(() => {
+    if (this.batches.size === 0) this.draw(this.queues.status(this.RED));
+  });
   private readonly batches = new Set<{ finished: number; total: number }>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -31,11 +33,7 @@ export class EmailStatus {
 
   /** Follows a queue's counts from now on (idempotent). */
   watch(queue: SendQueue): void {
-    if (this.unsubscribers.has(queue)) return;
-    this.unsubscribers.set(queue, queue.onChange((counts) => {
-      this.counts.set(queue, counts);
-      if (this.batches.size === 0) this.showCounts();
-    }));
+    this.queues.watch(queue);
   }
 
   startBatch(total: number): BatchProgress {
@@ -68,8 +66,7 @@ export class EmailStatus {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    for (const unsubscribe of this.unsubscribers.values()) unsubscribe();
-    this.unsubscribers.clear();
+    this.queues.close();
   }
 
   private showProgress(): void {
@@ -80,17 +77,6 @@ export class EmailStatus {
       total += batch.total;
     }
     this.draw({ fill: "blue", shape: "dot", text: statusText(this.RED, "acs-email.status.progress", { finished: formatCount(finished), total: formatCount(total) }) });
-  }
-
-  private showCounts(): void {
-    let inFlight = 0;
-    let queued = 0;
-    for (const counts of this.counts.values()) {
-      inFlight += counts.inFlight;
-      queued += counts.queued;
-    }
-    if (inFlight === 0 && queued === 0) this.draw({});
-    else this.draw({ fill: "blue", shape: "dot", text: statusText(this.RED, "acs-config.status.sending", { inFlight, queued }) });
   }
 
   private draw(status: Parameters<Node["status"]>[0]): void {

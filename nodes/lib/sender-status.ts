@@ -6,38 +6,57 @@ import type { AcsResource } from "./acs-resource";
 import { statusText } from "./input-handler";
 import type { QueueCounts, SendQueue } from "./send-queue";
 
-export class SenderStatus {
-  private readonly watched = new Map<SendQueue, () => void>();
+type NodeStatus = Parameters<Node["status"]>[0];
+
+/** The queues a node sends on, followed from their first change; their counts summed make its status. */
+export class QueueWatch {
+  private readonly unsubscribers = new Map<SendQueue, () => void>();
   private readonly counts = new Map<SendQueue, QueueCounts>();
 
-  constructor(private readonly RED: NodeAPI, private readonly node: Node) {}
+  constructor(private readonly changed: () => void) {}
 
-  /** Shows this queue's counts in the node status from now on (idempotent). */
+  /** Follows this queue's counts from now on (idempotent). */
   watch(queue: SendQueue): void {
-    if (this.watched.has(queue)) return;
-    this.watched.set(queue, queue.onChange((counts) => {
+    if (this.unsubscribers.has(queue)) return;
+    this.unsubscribers.set(queue, queue.onChange((counts) => {
       this.counts.set(queue, counts);
-      this.show();
+      this.changed();
     }));
   }
 
-  /** Stops watching; on close, the node's own jobs are cancelled and awaited. */
-  async close(resource: AcsResource | undefined): Promise<void> {
-    for (const unsubscribe of this.watched.values()) unsubscribe();
-    this.watched.clear();
-    if (!resource) return;
-    resource.cancelOwner(this.node);
-    await resource.settled(this.node);
-  }
-
-  private show(): void {
+  /** "sending N, queued M" over every queue followed; empty (cleared) when they are idle. */
+  status(RED: NodeAPI): NodeStatus {
     let inFlight = 0;
     let queued = 0;
     for (const counts of this.counts.values()) {
       inFlight += counts.inFlight;
       queued += counts.queued;
     }
-    if (inFlight === 0 && queued === 0) this.node.status({});
-    else this.node.status({ fill: "blue", shape: "dot", text: statusText(this.RED, "acs-config.status.sending", { inFlight, queued }) });
+    if (inFlight === 0 && queued === 0) return {};
+    return { fill: "blue", shape: "dot", text: statusText(RED, "acs-config.status.sending", { inFlight, queued }) };
+  }
+
+  close(): void {
+    for (const unsubscribe of this.unsubscribers.values()) unsubscribe();
+    this.unsubscribers.clear();
+  }
+}
+
+export class SenderStatus {
+  private readonly queues: QueueWatch;
+
+  constructor(RED: NodeAPI, private readonly node: Node) {
+    this.queues = new QueueWatch(() => node.status(this.queues.status(RED)));
+  }
+
+  /** Shows this queue's counts in the node status from now on (idempotent). */
+  watch(queue: SendQueue): void {
+    this.queues.watch(queue);
+  }
+
+  /** Stops watching; on close, the node's own jobs are cancelled and awaited. */
+  async close(resource: AcsResource | undefined): Promise<void> {
+    this.queues.close();
+    await resource?.releaseOwner(this.node);
   }
 }
