@@ -2,6 +2,7 @@
 // from the Chat SDK's models, so they survive msg cloning, debug output and context stores.
 import type { ChatError, ChatMessage, ChatMessageReadReceipt, ChatParticipant, ChatThreadProperties } from "@azure/communication-chat";
 import { rawIdOf } from "./chat-participants";
+import { withoutUndefined } from "./values";
 
 export interface ThreadResult {
   id: string;
@@ -103,9 +104,4 @@ export function refusedParticipant(error: ChatError): RefusedParticipant {
 
 function iso(date: Date | undefined): string | undefined {
   return date instanceof Date && !Number.isNaN(date.getTime()) ? date.toISOString() : undefined;
-}
-
-/** Drops undefined properties so that payloads only hold what the service said. */
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
 }

@@ -4,6 +4,7 @@
 import type { TokenScope } from "@azure/communication-identity";
 import { fieldError } from "./errors";
 import type { ParticipantInput } from "./chat-participants";
+import { isRecord } from "./values";
 
 export const CHAT_OPERATIONS = [
   "sendMessage",
@@ -119,7 +120,7 @@ export function parseMetadata(value: unknown, field = "metadata"): Record<string
       throw fieldError("acs-chat.errors.badMetadata", field, value);
     }
   }
-  if (typeof source !== "object" || source === null || Array.isArray(source)) throw fieldError("acs-chat.errors.badMetadata", field, value);
+  if (!isRecord(source)) throw fieldError("acs-chat.errors.badMetadata", field, value);
   const metadata: Record<string, string> = {};
   for (const [key, entry] of Object.entries(source)) {
     if (typeof entry === "string") metadata[key] = entry;

@@ -4,6 +4,7 @@
 import type { EmailAttachment } from "@azure/communication-email";
 import { quotedValue } from "./email-addresses";
 import { AcsError, fieldError } from "./errors";
+import { isRecord, trimmedText } from "./values";
 
 const CONTENT_TYPES: Record<string, string> = {
   txt: "text/plain",
@@ -48,13 +49,13 @@ export function attachmentsFrom(value: unknown): EmailAttachment[] {
 }
 
 function toAttachment(field: string, value: unknown): EmailAttachment {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+  if (!isRecord(value)) {
     throw fieldError("acs-email.errors.attachmentNotObject", field, quotedValue(value));
   }
   const item = value as NodemailerAttachment;
   // Mail parsers write Content-ID with its angle brackets; a cid: reference has none.
-  const contentId = (textOf(item.cid) ?? textOf(item.contentId))?.replace(/^<(.*)>$/, "$1");
-  const name = textOf(item.filename) ?? contentId;
+  const contentId = (trimmedText(item.cid) ?? trimmedText(item.contentId))?.replace(/^<(.*)>$/, "$1");
+  const name = trimmedText(item.filename) ?? contentId;
   if (!name) throw new AcsError("acs-email.errors.attachmentNoName", { field });
   if (item.content === undefined || item.content === null) {
     const key = item.path === undefined ? "acs-email.errors.attachmentNoContent" : "acs-email.errors.attachmentPath";
@@ -62,8 +63,8 @@ function toAttachment(field: string, value: unknown): EmailAttachment {
   }
   const attachment: EmailAttachment = {
     name,
-    contentType: textOf(item.contentType) ?? contentTypeOf(name),
-    contentInBase64: base64Of(field, name, item.content, textOf(item.encoding)),
+    contentType: trimmedText(item.contentType) ?? contentTypeOf(name),
+    contentInBase64: base64Of(field, name, item.content, trimmedText(item.encoding)),
   };
   if (contentId) attachment.contentId = contentId;
   return attachment;
@@ -88,8 +89,4 @@ function base64Of(field: string, name: string, content: unknown, encoding: strin
 export function contentTypeOf(fileName: string): string {
   const extension = /\.([^.]+)$/.exec(fileName)?.[1]?.toLowerCase() ?? "";
   return CONTENT_TYPES[extension] ?? "application/octet-stream";
-}
-
-function textOf(value: unknown): string | undefined {
-  return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 }

@@ -8,7 +8,7 @@ import Mustache from "mustache";
 import type { EmailAddress } from "@azure/communication-email";
 import { parseSingleAddress, quotedValue } from "./email-addresses";
 import { AcsError, fieldError } from "./errors";
-import { isRecord } from "./send-identity";
+import { isRecord, trimmedText } from "./values";
 
 /** Recipients in progress at once (queued or waiting for their operation) per batch. */
 export const BATCH_WINDOW = 64;
@@ -67,17 +67,17 @@ export function batchRecipient(entry: unknown, index: number, msg: object): Batc
     if (!address) throw fieldError("acs-email.errors.badAddress", field, entry);
     return { address, view: { msg, address: address.address, displayName: address.displayName }, correlationId: randomUUID() };
   }
-  if (typeof entry !== "object" || entry === null || Array.isArray(entry)) throw fieldError("acs-email.errors.notAnAddress", field, quotedValue(entry));
-  const fields = entry as Record<string, unknown>;
+  if (!isRecord(entry)) throw fieldError("acs-email.errors.notAnAddress", field, quotedValue(entry));
+  const fields = entry;
   const given = fields.address ?? fields.email ?? fields.to;
   const parsed = parseSingleAddress(field, given);
   if (!parsed) throw fieldError("acs-email.errors.notAnAddress", field, entry);
-  const name = textField(fields.displayName) ?? textField(fields.name) ?? parsed.displayName;
+  const name = trimmedText(fields.displayName) ?? trimmedText(fields.name) ?? parsed.displayName;
   const contact = isRecord(fields.contact) ? fields.contact : fields;
   return {
     address: name ? { address: parsed.address, displayName: name } : { address: parsed.address },
     view: { msg, ...fields },
-    correlationId: textField(fields.correlationId) ?? randomUUID(),
+    correlationId: trimmedText(fields.correlationId) ?? randomUUID(),
     contact,
   };
 }
@@ -144,8 +144,4 @@ export function describeEntry(entry: unknown): string {
   }
   const text = JSON.stringify(entry) ?? String(entry);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-function textField(value: unknown): string | undefined {
-  return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 }

@@ -4,6 +4,7 @@
 import type { EmailAddress, EmailAttachment, EmailMessage } from "@azure/communication-email";
 import { parseSingleAddress, quotedValue } from "./email-addresses";
 import { AcsError, fieldError } from "./errors";
+import { isRecord } from "./values";
 
 export const MAX_RECIPIENTS = 50;
 /** The service's limit on one request, attachments included after base64 encoding. */
@@ -70,9 +71,9 @@ export function headersFrom(value: unknown): Record<string, string> {
       throw fieldError("acs-email.errors.badHeaders", "headers", quotedValue(value));
     }
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw fieldError("acs-email.errors.badHeaders", "headers", quotedValue(value));
+  if (!isRecord(parsed)) throw fieldError("acs-email.errors.badHeaders", "headers", quotedValue(value));
   const headers: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(parsed as Record<string, unknown>)) {
+  for (const [name, raw] of Object.entries(parsed)) {
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw fieldError("acs-email.errors.badHeaderName", "headers", name);
     if (raw === undefined || raw === null) continue;
     if (typeof raw === "object") throw fieldError("acs-email.errors.badHeaderValue", `headers.${name}`, raw);

@@ -3,6 +3,7 @@
 // and values are read regardless of casing, as real samples differ (MessageId, "delivered").
 import type { ParsedEvent } from "./event-parse";
 import { shortEventType } from "./event-types";
+import { isRecord, withoutUndefined } from "./values";
 
 export type AcsChannel = "sms" | "email" | "chat";
 export type AcsStatus =
@@ -42,9 +43,7 @@ const STATUS_WORDS: Record<string, AcsStatus> = {
 
 /** The msg.acs fields of an event; empty for types it does not know. */
 export function normaliseEvent(event: ParsedEvent): EventFields {
-  const defined: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fieldsOf(event))) if (value !== undefined) defined[key] = value;
-  return defined as EventFields;
+  return withoutUndefined(fieldsOf(event));
 }
 
 function fieldsOf(event: ParsedEvent): EventFields {
@@ -99,8 +98,7 @@ class CaseInsensitive {
   private readonly value: Record<string, unknown> | undefined;
 
   constructor(value: unknown) {
-    const isRecord = typeof value === "object" && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
-    this.value = isRecord ? (value as Record<string, unknown>) : undefined;
+    this.value = isRecord(value) && !Buffer.isBuffer(value) ? value : undefined;
   }
 
   text(name: string): string | undefined {

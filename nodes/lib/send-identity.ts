@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import type { Node, NodeAPI, NodeMessage } from "node-red";
 import { evaluateText, type TypedValue } from "./typed-input";
+import { isRecord } from "./values";
 
 /** The msg.correlationId field of a send node, as the editor saves it (empty means msg.correlationId). */
 export interface CorrelationIdField {
@@ -20,8 +21,4 @@ export async function correlationIdOf(RED: NodeAPI, node: Node, msg: NodeMessage
 export function contactOf(msg: object): Record<string, unknown> | undefined {
   const contact = (msg as { contact?: unknown }).contact;
   return isRecord(contact) ? contact : undefined;
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

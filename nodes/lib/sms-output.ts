@@ -4,6 +4,7 @@ import type { NodeMessage } from "node-red";
 import type { CorrelationStore } from "./correlation-store";
 import type { PreparedSms } from "./sms-request";
 import type { RecipientOutcome } from "./sms-send";
+import { withoutUndefined } from "./values";
 
 export type OutputMode = "perRecipient" | "single";
 
@@ -49,13 +50,13 @@ export function resultMessages(
   const common = { channel: "sms", operation: "send", from: summary.from, correlationId: summary.correlationId, ...contentOf(sms) };
   if (mode === "single") {
     const failed = outcomes.filter((outcome) => outcome.status === "failed").length;
-    const results = outcomes.map((outcome) => withoutUndefined({ ...outcome }));
+    const results = outcomes.map((outcome) => withoutUndefined(outcome));
     (msg as AcsMessage).acs = { ...common, status: failed > 0 ? "failed" : "queued", to: sms.to, failed, results };
     return [msg];
   }
   const messages: AcsMessage[] = outcomes.map((_, i) => (i === 0 ? msg : clone(msg)));
   outcomes.forEach((outcome, i) => {
-    messages[i].acs = { ...common, ...withoutUndefined({ ...outcome }) };
+    messages[i].acs = { ...common, ...withoutUndefined(outcome) };
   });
   return messages;
 }
@@ -63,8 +64,4 @@ export function resultMessages(
 function contentOf(sms: PreparedSms): Record<string, unknown> {
   if (sms.attachments) return { mms: true, attachments: sms.attachments.length };
   return sms.segments ? { segments: sms.segments.segments, encoding: sms.segments.encoding } : {};
-}
-
-function withoutUndefined(record: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
 }
