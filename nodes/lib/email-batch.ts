@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import Mustache from "mustache";
 import type { EmailAddress } from "@azure/communication-email";
 import { parseSingleAddress, quotedValue } from "./email-addresses";
-import { AcsError, fieldError } from "./errors";
+import { AcsError, describeValue, fieldError } from "./errors";
 import { isRecord, trimmedText } from "./values";
 
 /** Recipients in progress at once (queued or waiting for their operation) per batch. */
@@ -142,6 +142,5 @@ export function describeEntry(entry: unknown): string {
     const given = entry.address ?? entry.email ?? entry.to;
     if (typeof given === "string") return given;
   }
-  const text = JSON.stringify(entry) ?? String(entry);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return describeValue(entry);
 }
