@@ -2,7 +2,7 @@
 // the chat service identity, the send queues and the correlation store (see lib/acs-resource.ts),
 // and serves the editor's "Test connection" button.
 import type { Node, NodeAPI, NodeDef } from "node-red";
-import { AcsResource } from "./lib/acs-resource";
+import { AcsResource, CLOSE_GRACE_MS } from "./lib/acs-resource";
 import type { LimitOverrides } from "./lib/channel-limits";
 import { checkConnection } from "./lib/connection-check";
 import type { AcsConfigCredentials, AcsConfigProperties } from "./lib/connection-settings";
@@ -22,8 +22,6 @@ interface AcsConfigDef extends NodeDef, AcsConfigProperties {
   correlationTtlHours: string;
 }
 
-/** Time a closing config node gives in-flight requests, below Node-RED's 15 s close timeout. */
-const CLOSE_GRACE_MS = 10_000;
 const CREDENTIAL_FIELDS = ["connectionString", "accessKey", "clientSecret", "caCert"] as const;
 
 function register(RED: NodeAPI): void {

@@ -1,7 +1,7 @@
 // acs-sms: sends an SMS (or, with attachments, an MMS through the preview API) to one or many
 // numbers through the config node's shared send queue, and reports each recipient in msg.acs.
 import type { Node, NodeAPI, NodeDef } from "node-red";
-import type { AcsResource } from "./lib/acs-resource";
+import { CLOSE_GRACE_MS, type AcsResource } from "./lib/acs-resource";
 import { configuredResource } from "./lib/config-node";
 import { handleInput, statusText } from "./lib/input-handler";
 import { sendMms } from "./lib/mms-send";
@@ -29,9 +29,6 @@ interface AcsSmsDef extends NodeDef {
   attachments: string;
   attachmentsType: string;
 }
-
-/** Time requests in flight get to finish when the node closes: below Node-RED's 15 s close timeout. */
-const CLOSE_GRACE_MS = 10_000;
 
 function register(RED: NodeAPI): void {
   function AcsSms(this: Node, def: AcsSmsDef) {

@@ -9,6 +9,9 @@ import { CorrelationStore, type ContextLike } from "./correlation-store";
 import { AcsError } from "./errors";
 import { SendQueue } from "./send-queue";
 
+/** Time requests in flight get to finish when a node closes: below Node-RED's 15 s close timeout. */
+export const CLOSE_GRACE_MS = 10_000;
+
 export interface AcsResourceOptions {
   props: AcsConfigProperties;
   credentials: AcsConfigCredentials;
