@@ -15,7 +15,7 @@ import { EventStatus } from "./lib/event-status";
 import { EVENT_GROUPS, EventTypeSelection, eventGroup, shortEventType } from "./lib/event-types";
 import { webhookHandlers, type WebhookOutcome } from "./lib/event-webhook";
 import { flowCompletion, type HooksLike } from "./lib/flow-completion";
-import { statusText } from "./lib/input-handler";
+import { statusText, withoutHint } from "./lib/input-handler";
 import { addWebhookRoute, normalisePath, type WebhookRoute } from "./lib/webhook-route";
 
 interface AcsEventsDef extends NodeDef {
@@ -63,7 +63,7 @@ function register(RED: NodeAPI): void {
     const fail = (key: string, params?: Record<string, string | number>) => {
       const text = statusText(RED, key, params);
       this.error(text);
-      this.status({ fill: "red", shape: "ring", text: text.replace(/\s*\(.*$/, "") });
+      this.status({ fill: "red", shape: "ring", text: withoutHint(text) });
     };
 
     // The config node is optional: without one, events are emitted without correlation lookups.

@@ -38,8 +38,13 @@ function translated(RED: NodeAPI, err: AcsError): AcsError {
   return err;
 }
 
+/** A message without its parenthesised hint ("... (expected E.164, e.g. +14255550123)"). */
+export function withoutHint(text: string): string {
+  return text.replace(/\s*\(.*$/, "");
+}
+
 /** Status texts must be short: the message without its parenthesised hint, cut to 40 characters. */
 export function shortReason(err: Error): string {
-  const text = err.message.replace(/\s*\(.*$/, "") || err.message;
+  const text = withoutHint(err.message) || err.message;
   return text.length > 40 ? `${text.slice(0, 39)}…` : text;
 }
