@@ -77,20 +77,16 @@ function frontMiddleware(routes: Map<string, FrontRoute>): RequestHandler {
     if (req.method === "OPTIONS") return route.options(req, res, next);
     const request = req as unknown as FrontReadRequest;
     if (req.method !== "POST" || request._body) return next();
-    readBody(req, route.maxBodyBytes).then(
-      (text) => {
-        request.body = text;
+    readBody(req, route.maxBodyBytes)
+      .then(
+        (text) => (request.body = text),
+        (err: unknown) => (request.webhookBodyError = err as AcsError),
+      )
+      .then(() => {
         request._body = true;
         request.skipRawBodyParser = true;
         next();
-      },
-      (err: unknown) => {
-        request.webhookBodyError = err as AcsError;
-        request._body = true;
-        request.skipRawBodyParser = true;
-        next();
-      },
-    );
+      });
   };
 }
 
