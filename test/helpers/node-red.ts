@@ -1,7 +1,9 @@
 // Shared set-up for node suites: the real Node-RED runtime through node-red-node-test-helper, chosen
-// by NODE_RED_PATH (the Node-RED 5 leg points it at a separate install) or the project's own.
+// by NODE_RED_PATH (the Node-RED 5 leg points it at a separate install) or the project's own, and
+// the per-suite sandbox the suites send to.
 import helper = require("node-red-node-test-helper");
 import type { NodeAPI } from "node-red";
+import { startTestSandbox, type Sandbox } from "./sandbox";
 
 const runtimePath = process.env.NODE_RED_PATH ? require.resolve(process.env.NODE_RED_PATH) : require.resolve("node-red");
 helper.init(runtimePath);
@@ -25,4 +27,22 @@ export function capturingRed(module: NodeModule, onRed: (RED: NodeAPI) => void):
     onRed(RED);
     module(RED);
   };
+}
+
+/**
+ * The hooks a sandbox-backed node suite shares: one sandbox for the whole suite, handed to `use` once
+ * started and closed after the last test, and the test's flow unloaded after each test.
+ */
+export function sandboxPerSuite(use: (sandbox: Sandbox) => void, start: () => Promise<Sandbox> = startTestSandbox): void {
+  let sandbox: Sandbox | undefined;
+  before(async () => {
+    sandbox = await start();
+    use(sandbox);
+  });
+  after(async () => {
+    await sandbox?.close();
+  });
+  afterEach(async () => {
+    await helper.unload();
+  });
 }
