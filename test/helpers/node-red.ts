@@ -1,20 +1,13 @@
-// Shared set-up for node suites: the real Node-RED runtime through node-red-node-test-helper, chosen
-// by NODE_RED_PATH (the Node-RED 5 leg points it at a separate install) or the project's own, and
-// the per-suite sandbox the suites send to.
+// Shared set-up for node suites: the real Node-RED runtime under test through
+// node-red-node-test-helper, and the per-suite sandbox the suites send to.
 import helper = require("node-red-node-test-helper");
 import type { NodeAPI } from "node-red";
+import { runtimePath } from "./runtime";
 import { startTestSandbox, type Sandbox } from "./sandbox";
 
-const runtimePath = process.env.NODE_RED_PATH ? require.resolve(process.env.NODE_RED_PATH) : require.resolve("node-red");
 helper.init(runtimePath);
 
 export { helper };
-
-/** The Node-RED version under test (e.g. "4.1.8"). */
-export function nodeRedVersion(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the runtime is chosen at run time
-  return (require(runtimePath) as { version(): string }).version();
-}
 
 export type NodeModule = (RED: NodeAPI) => void;
 

@@ -50,7 +50,7 @@ describe("examples/delivery-events.json", function () {
       if (node.id === events.id) return Object.fromEntries(Object.entries(node).filter(([key]) => key !== "credentials"));
       return node;
     });
-    const modules = await Promise.all(["common/20-inject.js", "common/21-debug.js", "common/90-comment.js", "function/10-switch.js"].map((file) => coreNode(file)));
+    const modules = ["common/20-inject.js", "common/21-debug.js", "common/90-comment.js", "function/10-switch.js"].map((file) => coreNode(file));
     await harness.load([acsConfig, acsSms, ...modules], flow, {
       [config.id]: { accessKey: sandbox.accessKey, caCert: sandbox.ca },
       [events.id]: events.credentials as object,

@@ -117,7 +117,7 @@ describe("acs-events node: the whole loop through the sandbox", function () {
   );
   before(async () => {
     await harness.start();
-    functionNode = await coreNode("function/10-function.js");
+    functionNode = coreNode("function/10-function.js");
   });
   after(() => harness.stop());
   afterEach(() => {
