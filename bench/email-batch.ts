@@ -10,7 +10,7 @@ import type { NodeMessageInFlow } from "node-red";
 import { numberOption, runMain } from "./lib/cli";
 import { configNode, sink, tab, TAB_ID } from "./lib/flows";
 import { BenchRuntime } from "./lib/node-red";
-import { ResourceMeter, round } from "./lib/resources";
+import { memoryFigures, ResourceMeter, round } from "./lib/resources";
 import { RemoteSandbox } from "./lib/sandbox";
 
 const DOMAIN = "news.bench.example";
@@ -108,7 +108,7 @@ export async function runEmailBatch(options: EmailBatchOptions) {
       achievedPerHour: round(achievedPerHour),
       achievedVersusQuota: round(achievedPerHour / QUOTA.perHour, 3),
       goal: "rate within 5% of the quota, no 429, nothing lost",
-      memory: { rssBeforeMiB: round(before.rss / 1024 ** 2), heapUsedBeforeMiB: round(before.heapUsed / 1024 ** 2), peakRssMiB: figures.peakRssMiB, peakHeapUsedMiB: figures.peakHeapUsedMiB, endRssMiB: figures.endRssMiB },
+      memory: memoryFigures(before, figures),
       cpuMsPerEmail: round(figures.cpuMs / options.recipients, 3),
       elapsedMs: figures.elapsedMs,
       sandbox: {

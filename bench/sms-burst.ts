@@ -7,7 +7,7 @@
 import { numberOption, runMain } from "./lib/cli";
 import { configNode, sink, tab, TAB_ID } from "./lib/flows";
 import { BenchRuntime } from "./lib/node-red";
-import { ResourceMeter, round } from "./lib/resources";
+import { memoryFigures, ResourceMeter, round } from "./lib/resources";
 import { RemoteSandbox } from "./lib/sandbox";
 
 const FROM = "ACSBENCH";
@@ -74,7 +74,7 @@ export async function runSmsBurst(options: SmsBurstOptions) {
       achievedVersusQuota: round(achievedPerMinute / QUOTA_PER_MINUTE, 3),
       sandboxMeasuredPerMinute: round(sandboxPerMinute),
       goal: "rate within 5% of the quota, no 429, nothing lost",
-      memory: { rssBeforeMiB: round(before.rss / 1024 ** 2), heapUsedBeforeMiB: round(before.heapUsed / 1024 ** 2), peakRssMiB: figures.peakRssMiB, peakHeapUsedMiB: figures.peakHeapUsedMiB, endRssMiB: figures.endRssMiB },
+      memory: memoryFigures(before, figures),
       cpuMsPerMessage: round(figures.cpuMs / options.messages, 3),
       elapsedMs: figures.elapsedMs,
       sandbox: {

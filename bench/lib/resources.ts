@@ -57,3 +57,8 @@ export function round(value: number, digits = 1): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
 }
+
+/** Memory before a phase (a process.memoryUsage() taken then) beside the phase's peaks and end, in MiB. */
+export function memoryFigures(before: NodeJS.MemoryUsage, figures: ResourceFigures) {
+  return { rssBeforeMiB: round(before.rss / MiB), heapUsedBeforeMiB: round(before.heapUsed / MiB), peakRssMiB: figures.peakRssMiB, peakHeapUsedMiB: figures.peakHeapUsedMiB, endRssMiB: figures.endRssMiB };
+}

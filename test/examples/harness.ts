@@ -7,9 +7,10 @@
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { eventWebhooks, pointAtSandbox, readExample, scaleDelays, type FlowNode } from "../../scripts/demo-flows";
 import { startEmbeddedNodeRed, type EmbeddedNodeRed } from "../../scripts/embedded-node-red";
+import { runtimeRequire } from "../helpers/runtime";
 import { startTestSandbox, type Sandbox } from "../helpers/sandbox";
 
 /** A 5-minute wait becomes 300 ms. */
@@ -283,10 +284,7 @@ async function startRuntime(): Promise<ExampleRuntime> {
 
 /** The event bus of the Node-RED runtime under test (the one NODE_RED_PATH chose). */
 function runtimeEvents(): RuntimeEvents {
-  const nodeRedMain = require.resolve(process.env.NODE_RED_PATH ?? "node-red");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the runtime is chosen at run time
-  const util = require(require.resolve("@node-red/util", { paths: [dirname(nodeRedMain)] })) as { events: RuntimeEvents };
-  return util.events;
+  return runtimeRequire<{ events: RuntimeEvents }>("@node-red/util").events;
 }
 
 // Registered on the root suite: stops the shared runtime once every example suite has run.

@@ -1,18 +1,13 @@
-// Shared set-up for node suites: the real Node-RED runtime through node-red-node-test-helper, chosen
-// by NODE_RED_PATH (the Node-RED 5 leg points it at a separate install) or the project's own.
+// Shared set-up for node suites: the real Node-RED runtime under test through
+// node-red-node-test-helper, and the per-suite sandbox the suites send to.
 import helper = require("node-red-node-test-helper");
 import type { NodeAPI } from "node-red";
+import { runtimePath } from "./runtime";
+import { startTestSandbox, type Sandbox } from "./sandbox";
 
-const runtimePath = process.env.NODE_RED_PATH ? require.resolve(process.env.NODE_RED_PATH) : require.resolve("node-red");
 helper.init(runtimePath);
 
 export { helper };
-
-/** The Node-RED version under test (e.g. "4.1.8"). */
-export function nodeRedVersion(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the runtime is chosen at run time
-  return (require(runtimePath) as { version(): string }).version();
-}
 
 export type NodeModule = (RED: NodeAPI) => void;
 
@@ -25,4 +20,22 @@ export function capturingRed(module: NodeModule, onRed: (RED: NodeAPI) => void):
     onRed(RED);
     module(RED);
   };
+}
+
+/**
+ * The hooks a sandbox-backed node suite shares: one sandbox for the whole suite, handed to `use` once
+ * started and closed after the last test, and the test's flow unloaded after each test.
+ */
+export function sandboxPerSuite(use: (sandbox: Sandbox) => void, start: () => Promise<Sandbox> = startTestSandbox): void {
+  let sandbox: Sandbox | undefined;
+  before(async () => {
+    sandbox = await start();
+    use(sandbox);
+  });
+  after(async () => {
+    await sandbox?.close();
+  });
+  afterEach(async () => {
+    await helper.unload();
+  });
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { helper } from "../helpers/node-red";
-import { startTestSandbox, type Sandbox } from "../helpers/sandbox";
+import { helper, sandboxPerSuite } from "../helpers/node-red";
+import type { Sandbox } from "../helpers/sandbox";
 import { chatClientFor, collectStatuses, failureOf, loadChatFlow, run } from "./acs-chat-fixture";
 
 interface TokenPayload {
@@ -12,15 +12,7 @@ interface TokenPayload {
 describe("acs-chat node: users and tokens for chat clients", function () {
   let sandbox: Sandbox;
 
-  before(async () => {
-    sandbox = await startTestSandbox();
-  });
-  after(async () => {
-    await sandbox.close();
-  });
-  afterEach(async () => {
-    await helper.unload();
-  });
+  sandboxPerSuite((started) => (sandbox = started));
 
   it("creates a user with a token that a chat client can join a thread with", async () => {
     await loadChatFlow(sandbox, { operation: "msg" });

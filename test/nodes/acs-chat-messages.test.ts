@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { AcsConfigNode } from "../../nodes/lib/config-node";
-import { helper } from "../helpers/node-red";
+import { helper, sandboxPerSuite } from "../helpers/node-red";
 import { startTestSandbox, type Sandbox } from "../helpers/sandbox";
 import { loadChatFlow, run, serviceUserId, type ChatMsg } from "./acs-chat-fixture";
 
@@ -18,16 +18,10 @@ const FAST_CONFIG = { config: { chatPerMinute: "1000000" } };
 describe("acs-chat node: messages and history", function () {
   let sandbox: Sandbox;
 
-  before(async () => {
-    // No per-thread rate here; the rate-limit test turns it back on for itself.
-    sandbox = await startTestSandbox({ quotas: { chat: { sendMessagePerThread: null } } });
-  });
-  after(async () => {
-    await sandbox.close();
-  });
-  afterEach(async () => {
+  // No per-thread rate here; the rate-limit test turns it back on for itself.
+  sandboxPerSuite((started) => (sandbox = started), () => startTestSandbox({ quotas: { chat: { sendMessagePerThread: null } } }));
+  afterEach(() => {
     sandbox.control.setQuotas({ chat: { sendMessagePerThread: null } });
-    await helper.unload();
   });
 
   async function newThread(): Promise<string> {

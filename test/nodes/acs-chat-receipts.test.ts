@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { ChatThreadClient } from "@azure/communication-chat";
-import { helper } from "../helpers/node-red";
-import { startTestSandbox, type Sandbox } from "../helpers/sandbox";
+import { sandboxPerSuite } from "../helpers/node-red";
+import type { Sandbox } from "../helpers/sandbox";
 import { chatClientFor, createUsers, failureOf, loadChatFlow, run, serviceUserId } from "./acs-chat-fixture";
 
 /** Lifts the node's own pacing of read-receipt queries (1 a second by default) so tests run quickly. */
@@ -10,15 +10,7 @@ const FAST_CONFIG = { config: { chatPerMinute: "1000000" } };
 describe("acs-chat node: read receipts, has read, typing", function () {
   let sandbox: Sandbox;
 
-  before(async () => {
-    sandbox = await startTestSandbox();
-  });
-  after(async () => {
-    await sandbox.close();
-  });
-  afterEach(async () => {
-    await helper.unload();
-  });
+  sandboxPerSuite((started) => (sandbox = started));
 
   /** A thread made by the node with one other user in it, and that user's own Chat SDK client. */
   async function threadWithReader(): Promise<{ threadId: string; readerId: string; reader: ChatThreadClient }> {

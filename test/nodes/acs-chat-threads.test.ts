@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { helper } from "../helpers/node-red";
-import { startTestSandbox, type Sandbox } from "../helpers/sandbox";
+import { sandboxPerSuite } from "../helpers/node-red";
+import type { Sandbox } from "../helpers/sandbox";
 import { chatClientFor, createUsers, failureOf, loadChatFlow, run, serviceUserId } from "./acs-chat-fixture";
 
 interface ParticipantPayload {
@@ -11,15 +11,7 @@ interface ParticipantPayload {
 describe("acs-chat node: threads and participants", function () {
   let sandbox: Sandbox;
 
-  before(async () => {
-    sandbox = await startTestSandbox();
-  });
-  after(async () => {
-    await sandbox.close();
-  });
-  afterEach(async () => {
-    await helper.unload();
-  });
+  sandboxPerSuite((started) => (sandbox = started));
 
   /** A thread made by the node (as its service user) with the given participants. */
   async function newThread(participants?: unknown): Promise<string> {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { helper } from "../helpers/node-red";
-import { startTestSandbox, type Sandbox } from "../helpers/sandbox";
+import { helper, sandboxPerSuite } from "../helpers/node-red";
+import type { Sandbox } from "../helpers/sandbox";
 import { collectStatuses, failureOf, loadChatFlow, run, type ChatMsg } from "./acs-chat-fixture";
 
 /** Well-formed ids of users that need not exist: these checks run before any call. */
@@ -12,18 +12,10 @@ describe("acs-chat node: input validation", function () {
   let sandbox: Sandbox;
   let threadId: string;
 
-  before(async () => {
-    sandbox = await startTestSandbox();
-  });
-  after(async () => {
-    await sandbox.close();
-  });
+  sandboxPerSuite((started) => (sandbox = started));
   beforeEach(async () => {
     await loadChatFlow(sandbox, { operation: "msg" });
     threadId = String((await run({ operation: "createThread", topic: "Checks" })).acs?.threadId);
-  });
-  afterEach(async () => {
-    await helper.unload();
   });
 
   /** Fails `msg` through a Catch node, and proves that nothing reached the service. */

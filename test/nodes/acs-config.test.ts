@@ -4,8 +4,8 @@ import { CommunicationIdentityClient } from "@azure/communication-identity";
 import acsConfig = require("../../nodes/acs-config");
 import { AcsResource } from "../../nodes/lib/acs-resource";
 import type { AcsConfigNode } from "../../nodes/lib/config-node";
-import { helper } from "../helpers/node-red";
-import { sandboxConfig, startTestSandbox, type Sandbox } from "../helpers/sandbox";
+import { helper, sandboxPerSuite } from "../helpers/node-red";
+import { sandboxConfig, type Sandbox } from "../helpers/sandbox";
 
 const KEY = Buffer.from("another-test-key-of-32-bytes!!!!").toString("base64");
 
@@ -20,15 +20,7 @@ function loggedText(): string {
 describe("acs-config node", function () {
   let sandbox: Sandbox;
 
-  before(async () => {
-    sandbox = await startTestSandbox();
-  });
-  after(async () => {
-    await sandbox.close();
-  });
-  afterEach(async () => {
-    await helper.unload();
-  });
+  sandboxPerSuite((started) => (sandbox = started));
 
   it("shares one set of clients and one queue per channel and sender between its users", async () => {
     const { node, credentials } = sandboxConfig(sandbox);

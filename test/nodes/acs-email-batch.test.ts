@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { NodeMessage } from "node-red";
-import { helper } from "../helpers/node-red";
+import { helper, sandboxPerSuite } from "../helpers/node-red";
 import type { Sandbox } from "../helpers/sandbox";
 import { caughtBy, FAST_LIMITS, loadEmailFlow, runBatch, startEmailSandbox, type EmailMsg } from "./acs-email.fixture";
 
@@ -18,19 +18,11 @@ function spied(): Spied {
 describe("acs-email node, batch mode", function () {
   let sandbox: Sandbox;
 
-  before(async function () {
-    sandbox = await startEmailSandbox();
-  });
-  after(async function () {
-    await sandbox.close();
-  });
+  sandboxPerSuite((started) => (sandbox = started), startEmailSandbox);
   beforeEach(function () {
     sandbox.control.reset();
     sandbox.control.setFaults({});
     sandbox.control.setQuotas({ email: { custom: null } });
-  });
-  afterEach(async function () {
-    await helper.unload();
   });
 
   const batchProps = { mode: "batch", subject: "Hello {{name}}", subjectType: "str", body: "Your plan: {{plan}}", bodyType: "str" };

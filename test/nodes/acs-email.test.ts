@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { helper } from "../helpers/node-red";
+import { helper, sandboxPerSuite } from "../helpers/node-red";
 import { startTestSandbox, type Sandbox } from "../helpers/sandbox";
 import { caughtBy, configNode, loadEmailFlow, run, SENDER, startEmailSandbox } from "./acs-email.fixture";
 
@@ -8,19 +8,11 @@ const PNG = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex");
 describe("acs-email node", function () {
   let sandbox: Sandbox;
 
-  before(async function () {
-    sandbox = await startEmailSandbox();
-  });
-  after(async function () {
-    await sandbox.close();
-  });
+  sandboxPerSuite((started) => (sandbox = started), startEmailSandbox);
   beforeEach(function () {
     sandbox.control.reset();
     sandbox.control.setFaults({});
     sandbox.control.setQuotas({ email: { custom: null } });
-  });
-  afterEach(async function () {
-    await helper.unload();
   });
 
   describe("content and recipients", function () {

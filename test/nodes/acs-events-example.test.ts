@@ -6,8 +6,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import acsConfig from "../../nodes/acs-config";
 import acsSms from "../../nodes/acs-sms";
-import { helper } from "../helpers/node-red";
-import { startTestSandbox, type Sandbox } from "../helpers/sandbox";
+import { helper, sandboxPerSuite } from "../helpers/node-red";
+import type { Sandbox } from "../helpers/sandbox";
 import { EventsHarness, coreNode } from "./acs-events.fixture";
 
 type FlowNode = Record<string, unknown> & { id: string; type: string };
@@ -25,16 +25,12 @@ describe("examples/delivery-events.json", function () {
   const harness = new EventsHarness();
   let sandbox: Sandbox;
 
-  before(async () => {
-    sandbox = await startTestSandbox();
-    await harness.start();
-  });
+  sandboxPerSuite((started) => (sandbox = started));
+  before(() => harness.start());
   after(async () => {
     delete process.env.ACS_EVENTS_SECRET;
     await harness.stop();
-    await sandbox.close();
   });
-  afterEach(() => helper.unload());
 
   it("holds a comment, an inject, acs-sms, acs-events, a debug and a sandbox connection", () => {
     for (const type of ["comment", "inject", "acs-sms", "acs-events", "debug"]) byType(type);
@@ -54,7 +50,7 @@ describe("examples/delivery-events.json", function () {
       if (node.id === events.id) return Object.fromEntries(Object.entries(node).filter(([key]) => key !== "credentials"));
       return node;
     });
-    const modules = await Promise.all(["common/20-inject.js", "common/21-debug.js", "common/90-comment.js", "function/10-switch.js"].map((file) => coreNode(file)));
+    const modules = ["common/20-inject.js", "common/21-debug.js", "common/90-comment.js", "function/10-switch.js"].map((file) => coreNode(file));
     await harness.load([acsConfig, acsSms, ...modules], flow, {
       [config.id]: { accessKey: sandbox.accessKey, caCert: sandbox.ca },
       [events.id]: events.credentials as object,

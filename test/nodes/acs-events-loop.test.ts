@@ -10,7 +10,7 @@ import type { NodeMessage } from "node-red";
 import acsConfig from "../../nodes/acs-config";
 import acsEmail from "../../nodes/acs-email";
 import acsSms from "../../nodes/acs-sms";
-import { helper, type NodeModule } from "../helpers/node-red";
+import { helper, sandboxPerSuite, type NodeModule } from "../helpers/node-red";
 import { sandboxConfig, startTestSandbox, type Sandbox } from "../helpers/sandbox";
 import { EventsHarness, coreNode } from "./acs-events.fixture";
 
@@ -104,25 +104,25 @@ describe("acs-events node: the whole loop through the sandbox", function () {
   let sandbox: Sandbox;
   let functionNode: NodeModule;
 
+  sandboxPerSuite(
+    (started) => (sandbox = started),
+    () =>
+      startTestSandbox({
+        customDomains: ["contoso.test"],
+        rules: [
+          { match: FAILING_PHONE, outcome: "failed", channel: "sms" },
+          { match: BOUNCING, outcome: "bounced", channel: "email" },
+        ],
+      }),
+  );
   before(async () => {
-    sandbox = await startTestSandbox({
-      customDomains: ["contoso.test"],
-      rules: [
-        { match: FAILING_PHONE, outcome: "failed", channel: "sms" },
-        { match: BOUNCING, outcome: "bounced", channel: "email" },
-      ],
-    });
     await harness.start();
-    functionNode = await coreNode("function/10-function.js");
+    functionNode = coreNode("function/10-function.js");
   });
-  after(async () => {
-    await harness.stop();
-    await sandbox.close();
-  });
-  afterEach(async () => {
+  after(() => harness.stop());
+  afterEach(() => {
     for (const subscription of sandbox.control.subscriptions()) sandbox.control.unsubscribe(subscription.id);
     sandbox.control.reset();
-    await helper.unload();
   });
 
   /** config + events (+ sms and email send nodes) with helper nodes "events-out" and "sent". */

@@ -7,22 +7,20 @@
 // acknowledgement uses: it is given the runtime's own, as Node-RED gives nodes.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { dirname } from "node:path";
 import acsEvents from "../../nodes/acs-events";
 import { capturingRed, helper, type NodeModule } from "../helpers/node-red";
+import { runtimeRequire } from "../helpers/runtime";
 
 type FlowNode = Record<string, unknown>;
 
-const runtimePath = process.env.NODE_RED_PATH ? require.resolve(process.env.NODE_RED_PATH) : require.resolve("node-red");
-
+/** A module as the runtime under test loads it, for callers that await it. */
 export async function runtimeModule<T>(request: string): Promise<T> {
-  const loaded = (await import(require.resolve(request, { paths: [dirname(runtimePath)] }))) as { default: T };
-  return loaded.default;
+  return runtimeRequire<T>(request);
 }
 
 /** Core node modules of the runtime under test (function, delay, ...), by their file under core/. */
-export function coreNode(file: string): Promise<NodeModule> {
-  return runtimeModule<NodeModule>(`@node-red/nodes/core/${file}`);
+export function coreNode(file: string): NodeModule {
+  return runtimeRequire<NodeModule>(`@node-red/nodes/core/${file}`);
 }
 
 type Handler = (req: unknown, res: unknown, next?: (err?: unknown) => void) => void;
@@ -59,10 +57,10 @@ export class EventsHarness {
   });
 
   async start(): Promise<void> {
-    this.hooks = (await runtimeModule<{ hooks: unknown }>("@node-red/util")).hooks;
-    this.express = await runtimeModule<() => ExpressApp>("express");
-    const cors = await runtimeModule<(options: object) => Handler>("cors");
-    const bodyParser = await runtimeModule<{ json(options: object): Handler; urlencoded(options: object): Handler }>("body-parser");
+    this.hooks = runtimeRequire<{ hooks: unknown }>("@node-red/util").hooks;
+    this.express = runtimeRequire<() => ExpressApp>("express");
+    const cors = runtimeRequire<(options: object) => Handler>("cors");
+    const bodyParser = runtimeRequire<{ json(options: object): Handler; urlencoded(options: object): Handler }>("body-parser");
     // What @node-red/editor-api puts at the front of the admin app.
     this.adminFront = [cors({ origin: "*", methods: "GET,PUT,POST,DELETE" }), bodyParser.json({ limit: "5mb" }), bodyParser.urlencoded({ limit: "5mb", extended: true })];
     this.server = createServer((req, res) => {

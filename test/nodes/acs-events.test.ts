@@ -55,8 +55,8 @@ describe("acs-events node: the webhook", function () {
 
   before(async () => {
     await harness.start();
-    functionNode = await coreNode("function/10-function.js");
-    delayNode = await coreNode("function/89-delay.js");
+    functionNode = coreNode("function/10-function.js");
+    delayNode = coreNode("function/89-delay.js");
   });
   after(() => harness.stop());
   afterEach(() => helper.unload());

@@ -1,25 +1,19 @@
 // Recipients the service refuses inside an accepted request: the sandbox's "refused" rule fails
 // their items (400 with the rule's details), as the service does, and sends to the others.
 import assert from "node:assert/strict";
-import { helper } from "../helpers/node-red";
-import { startTestSandbox, type Sandbox } from "../helpers/sandbox";
+import { sandboxPerSuite } from "../helpers/node-red";
+import type { Sandbox } from "../helpers/sandbox";
 import { calls, configNode, loadSmsFlow, numbers, outputs, send, tick } from "./acs-sms.fixture";
 
 describe("acs-sms node: per-recipient failures", function () {
   let sandbox: Sandbox;
 
-  before(async () => {
-    sandbox = await startTestSandbox();
-  });
-  after(async () => {
-    await sandbox.close();
-  });
+  sandboxPerSuite((started) => (sandbox = started));
   beforeEach(() => {
     sandbox.control.reset();
   });
-  afterEach(async () => {
+  afterEach(() => {
     sandbox.control.setRules([]);
-    await helper.unload();
   });
 
   const refuse = (...refusals: [to: string, details: string][]) =>

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { helper } from "../helpers/node-red";
-import { startTestSandbox, type Sandbox } from "../helpers/sandbox";
+import { sandboxPerSuite } from "../helpers/node-red";
+import type { Sandbox } from "../helpers/sandbox";
 import { configNode, loadSmsFlow, nextError, numbers, outputs, send } from "./acs-sms.fixture";
 
 // A 1x1 transparent PNG.
@@ -9,18 +9,10 @@ const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR
 describe("acs-sms node: MMS (preview API)", function () {
   let sandbox: Sandbox;
 
-  before(async () => {
-    sandbox = await startTestSandbox();
-  });
-  after(async () => {
-    await sandbox.close();
-  });
+  sandboxPerSuite((started) => (sandbox = started));
   beforeEach(() => {
     sandbox.control.reset();
     sandbox.control.setFaults({});
-  });
-  afterEach(async () => {
-    await helper.unload();
   });
 
   const mmsOn = { sms: { mms: true } };

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { helper } from "../helpers/node-red";
+import { helper, sandboxPerSuite } from "../helpers/node-red";
 import { startTestSandbox, type Sandbox } from "../helpers/sandbox";
 import { calls, events, loadSmsFlow, numbers, outputs, send, smsFlow, tick } from "./acs-sms.fixture";
 
@@ -7,19 +7,11 @@ import { calls, events, loadSmsFlow, numbers, outputs, send, smsFlow, tick } fro
 describe("acs-sms node: send queue, throttling and faults", function () {
   let sandbox: Sandbox;
 
-  before(async () => {
-    sandbox = await startTestSandbox();
-  });
-  after(async () => {
-    await sandbox.close();
-  });
+  sandboxPerSuite((started) => (sandbox = started));
   beforeEach(() => {
     sandbox.control.reset();
     sandbox.control.setFaults({});
     sandbox.control.setQuotas({ sms: { tollFree: { perMinute: 200 } } });
-  });
-  afterEach(async () => {
-    await helper.unload();
   });
 
   it("waits out 429s (Retry-After) and sends every message once", async () => {

@@ -1,24 +1,16 @@
 import assert from "node:assert/strict";
 import type { AcsSmsDeliveryReportReceivedEventData } from "@azure/eventgrid";
-import { helper } from "../helpers/node-red";
-import { startTestSandbox, type Sandbox } from "../helpers/sandbox";
+import { sandboxPerSuite } from "../helpers/node-red";
+import type { Sandbox } from "../helpers/sandbox";
 import { WebhookReceiver } from "../emulator/eventgrid-webhook-receiver";
 import { calls, configNode, FROM, loadSmsFlow, nextError, numbers, outputs, send, type AcsMsg } from "./acs-sms.fixture";
 
 describe("acs-sms node", function () {
   let sandbox: Sandbox;
 
-  before(async () => {
-    sandbox = await startTestSandbox();
-  });
-  after(async () => {
-    await sandbox.close();
-  });
+  sandboxPerSuite((started) => (sandbox = started));
   beforeEach(() => {
     sandbox.control.reset();
-  });
-  afterEach(async () => {
-    await helper.unload();
   });
 
   it("sends one SMS and reports it queued with its messageId, segments and correlation id", async () => {

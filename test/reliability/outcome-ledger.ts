@@ -2,8 +2,8 @@
 // output), which reached a Catch node, and how many times the runtime saw each one finished (its
 // onComplete hook fires for every done() and done(err)). Every input msg carries a `trackingKey`;
 // `problems()` lists each key that did not end exactly once.
-import { dirname } from "node:path";
 import type { Node, NodeMessageInFlow } from "node-red";
+import { runtimeRequire } from "../helpers/runtime";
 
 interface CompleteEvent {
   msg: { trackingKey?: unknown };
@@ -20,9 +20,7 @@ const HOOK = "onComplete.reliability";
 
 /** The hooks of the runtime under test (the one the helper loads; NODE_RED_PATH may point elsewhere). */
 export function runtimeHooks(): Hooks {
-  const runtimePath = process.env.NODE_RED_PATH ? require.resolve(process.env.NODE_RED_PATH) : require.resolve("node-red");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the runtime is chosen at run time
-  return (require(require.resolve("@node-red/util", { paths: [dirname(runtimePath)] })) as { hooks: Hooks }).hooks;
+  return runtimeRequire<{ hooks: Hooks }>("@node-red/util").hooks;
 }
 
 interface Tally {

@@ -3,35 +3,22 @@
 // stopped the queues are closed and idle and no timer is left running.
 import assert from "node:assert/strict";
 import type { NodeMessage } from "node-red";
-import acsConfig = require("../../nodes/acs-config");
-import acsEmail = require("../../nodes/acs-email");
-import acsSms = require("../../nodes/acs-sms");
 import type { AcsConfigNode } from "../../nodes/lib/config-node";
 import type { SendQueue } from "../../nodes/lib/send-queue";
-import { helper } from "../helpers/node-red";
-import { sandboxConfig, startTestSandbox, type Sandbox } from "../helpers/sandbox";
-import { OutcomeLedger } from "./outcome-ledger";
+import { helper, sandboxPerSuite } from "../helpers/node-red";
+import { startTestSandbox, type Sandbox } from "../helpers/sandbox";
+import type { OutcomeLedger } from "./outcome-ledger";
 import { eventually, pendingTimers, RejectionSpy } from "./process-watch";
+import { loadSendFlow, SENDER_ADDRESS, SENDER_NUMBER, sendFlow, UNMETERED_SANDBOX, type SendFlowOptions } from "./send-flow";
 
-const SENDER_NUMBER = "+18005550100";
-const SENDER_ADDRESS = "alerts@contoso.test";
 const QUEUED = 1000;
 
-function queuedFlow(sandbox: Sandbox, name = "") {
-  // Slow pacing (10 a second) keeps almost all of the 1,000 waiting when the flow is stopped.
-  const config = sandboxConfig(sandbox, "acs", { smsPerMinute: "600", smsMaxInFlight: "2", emailPerMinute: "600", emailPerHour: "600000", emailMaxInFlight: "2" });
-  const at = { z: "flow", x: 100, y: 100 };
-  const flow = [
-    { id: "flow", type: "tab", label: "queued" },
-    config.node,
-    { id: "sms", type: "acs-sms", name, config: "acs", from: SENDER_NUMBER, fromType: "str", to: "to", toType: "msg", message: "payload", messageType: "msg", deliveryReport: false, correlationId: "correlationId", correlationIdType: "msg", outputMode: "perRecipient", wires: [["out"]], ...at },
-    { id: "email", type: "acs-email", name, config: "acs", mode: "single", sender: SENDER_ADDRESS, senderType: "str", to: "to", toType: "msg", subject: "topic", subjectType: "msg", body: "payload", bodyType: "msg", bodyFormat: "text", headers: "{}", headersType: "json", completion: "accepted", wires: [["out"]], ...at },
-    { id: "out", type: "helper", ...at },
-    { id: "catch", type: "catch", scope: null, uncaught: false, wires: [["caught"]], ...at },
-    { id: "caught", type: "helper", ...at },
-  ];
-  return { flow, credentials: config.credentials };
-}
+/** Slow pacing (10 a second) keeps almost all of the 1,000 waiting when the flow is stopped. */
+const QUEUED_FLOW: SendFlowOptions = {
+  label: "queued",
+  config: { smsPerMinute: "600", smsMaxInFlight: "2", emailPerMinute: "600", emailPerHour: "600000", emailMaxInFlight: "2" },
+  email: { completion: "accepted" },
+};
 
 describe("reliability: redeploy and stop with 1,000 messages queued", function () {
   this.timeout(60_000);
@@ -39,28 +26,18 @@ describe("reliability: redeploy and stop with 1,000 messages queued", function (
   let ledger: OutcomeLedger;
   let rejections: RejectionSpy;
 
-  before(async () => {
-    sandbox = await startTestSandbox({ timeScale: 60, customDomains: ["contoso.test"], quotas: { sms: { tollFree: null }, email: { custom: null } } });
-  });
-  after(async () => {
-    await sandbox.close();
-  });
+  sandboxPerSuite((started) => (sandbox = started), () => startTestSandbox(UNMETERED_SANDBOX));
   beforeEach(() => {
     rejections = new RejectionSpy();
     sandbox.control.reset();
   });
-  afterEach(async () => {
+  afterEach(() => {
     ledger.close();
-    await helper.unload();
     rejections.close();
   });
 
   async function load(): Promise<void> {
-    const { flow, credentials } = queuedFlow(sandbox);
-    await helper.load([acsConfig, acsSms, acsEmail], flow, credentials);
-    ledger = new OutcomeLedger(["sms", "email"]);
-    ledger.listen(helper.getNode("out"), "outputs");
-    ledger.listen(helper.getNode("caught"), "caught");
+    ledger = await loadSendFlow(sandbox, QUEUED_FLOW);
   }
 
   /** Queues QUEUED SMS and QUEUED emails, and resolves once a few of each went out. */
@@ -87,7 +64,7 @@ describe("reliability: redeploy and stop with 1,000 messages queued", function (
     const [smsQueue, emailQueue] = queues();
 
     // A "modified nodes" deploy: the send nodes restart, the config node and its queues stay.
-    const changed = queuedFlow(sandbox, "renamed");
+    const changed = sendFlow(sandbox, { ...QUEUED_FLOW, name: "renamed" });
     await helper.setFlows(changed.flow, "nodes", changed.credentials);
     assert.ok(await eventually(() => ledger.finished === ledger.expected, 15_000), `${ledger.finished} of ${ledger.expected} finished`);
     await new Promise((resolve) => setTimeout(resolve, 100));

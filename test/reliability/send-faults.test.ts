@@ -4,16 +4,12 @@
 // the sandbox never records an SMS or an email twice.
 import assert from "node:assert/strict";
 import type { NodeMessage } from "node-red";
-import acsConfig = require("../../nodes/acs-config");
-import acsEmail = require("../../nodes/acs-email");
-import acsSms = require("../../nodes/acs-sms");
-import { helper } from "../helpers/node-red";
-import { sandboxConfig, startTestSandbox, type Sandbox } from "../helpers/sandbox";
-import { OutcomeLedger } from "./outcome-ledger";
+import { helper, sandboxPerSuite } from "../helpers/node-red";
+import { startTestSandbox, type Sandbox } from "../helpers/sandbox";
+import type { OutcomeLedger } from "./outcome-ledger";
 import { eventually, RejectionSpy } from "./process-watch";
+import { loadSendFlow, UNMETERED_SANDBOX, type SendFlowOptions } from "./send-flow";
 
-const SENDER_NUMBER = "+18005550100";
-const SENDER_ADDRESS = "alerts@contoso.test";
 const PER_NODE = 30;
 
 function smsRecipient(index: number): string {
@@ -24,22 +20,12 @@ function emailRecipient(index: number): string {
   return `customer${index}@customers.test`;
 }
 
-function faultFlow(sandbox: Sandbox) {
-  // The nodes pace far above the sandbox's quotas: only the service decides when to throttle.
-  const config = sandboxConfig(sandbox, "acs", { smsPerMinute: "6000000", smsMaxInFlight: "8", emailPerMinute: "6000000", emailPerHour: "60000000", emailMaxInFlight: "8" });
-  // Flow nodes need a position: without one the runtime takes them for config nodes.
-  const at = { z: "flow", x: 100, y: 100 };
-  const flow = [
-    { id: "flow", type: "tab", label: "faults" },
-    config.node,
-    { id: "sms", type: "acs-sms", config: "acs", from: SENDER_NUMBER, fromType: "str", to: "to", toType: "msg", message: "payload", messageType: "msg", deliveryReport: false, correlationId: "correlationId", correlationIdType: "msg", outputMode: "perRecipient", wires: [["out"]], ...at },
-    { id: "email", type: "acs-email", config: "acs", mode: "single", sender: SENDER_ADDRESS, senderType: "str", to: "to", toType: "msg", subject: "topic", subjectType: "msg", body: "payload", bodyType: "msg", bodyFormat: "text", headers: "{}", headersType: "json", completion: "wait", pollInterval: "0.02", wires: [["out"]], ...at },
-    { id: "out", type: "helper", ...at },
-    { id: "catch", type: "catch", scope: null, uncaught: false, wires: [["caught"]], ...at },
-    { id: "caught", type: "helper", ...at },
-  ];
-  return { flow, credentials: config.credentials };
-}
+/** The nodes pace far above the sandbox's quotas: only the service decides when to throttle. */
+const FAULT_FLOW: SendFlowOptions = {
+  label: "faults",
+  config: { smsPerMinute: "6000000", smsMaxInFlight: "8", emailPerMinute: "6000000", emailPerHour: "60000000", emailMaxInFlight: "8" },
+  email: { completion: "wait", pollInterval: "0.02" },
+};
 
 describe("reliability: faults from the service during sends", function () {
   this.timeout(60_000);
@@ -47,24 +33,14 @@ describe("reliability: faults from the service during sends", function () {
   let ledger: OutcomeLedger;
   let rejections: RejectionSpy;
 
-  before(async () => {
-    sandbox = await startTestSandbox({ timeScale: 60, customDomains: ["contoso.test"], quotas: { sms: { tollFree: null }, email: { custom: null } } });
-  });
-  after(async () => {
-    await sandbox.close();
-  });
+  sandboxPerSuite((started) => (sandbox = started), () => startTestSandbox(UNMETERED_SANDBOX));
   beforeEach(async () => {
     rejections = new RejectionSpy();
     sandbox.control.reset();
-    const { flow, credentials } = faultFlow(sandbox);
-    await helper.load([acsConfig, acsSms, acsEmail], flow, credentials);
-    ledger = new OutcomeLedger(["sms", "email"]);
-    ledger.listen(helper.getNode("out"), "outputs");
-    ledger.listen(helper.getNode("caught"), "caught");
+    ledger = await loadSendFlow(sandbox, FAULT_FLOW);
   });
-  afterEach(async () => {
+  afterEach(() => {
     ledger.close();
-    await helper.unload();
     sandbox.control.setFaults({});
     sandbox.control.setQuotas({ sms: { tollFree: null }, email: { custom: null } });
     rejections.close();
