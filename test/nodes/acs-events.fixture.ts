@@ -13,11 +13,6 @@ import { runtimeRequire } from "../helpers/runtime";
 
 type FlowNode = Record<string, unknown>;
 
-/** A module as the runtime under test loads it, for callers that await it. */
-export async function runtimeModule<T>(request: string): Promise<T> {
-  return runtimeRequire<T>(request);
-}
-
 /** Core node modules of the runtime under test (function, delay, ...), by their file under core/. */
 export function coreNode(file: string): NodeModule {
   return runtimeRequire<NodeModule>(`@node-red/nodes/core/${file}`);

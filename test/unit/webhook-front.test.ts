@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { RequestHandler } from "express";
 import { addFrontRoute, type FrontReadRequest } from "../../nodes/lib/webhook-front";
-import { runtimeModule } from "../nodes/acs-events.fixture";
+import { runtimeRequire } from "../helpers/runtime";
 
 type Handler = (req: unknown, res: unknown, next?: () => void) => void;
 interface App extends Handler {
@@ -19,7 +19,7 @@ describe("webhook front middleware", () => {
   let base = "";
 
   before(async () => {
-    express = await runtimeModule<() => App>("express");
+    express = runtimeRequire<() => App>("express");
     server = createServer((req, res) => (app ? app(req, res, () => res.writeHead(404).end()) : res.writeHead(503).end()));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
