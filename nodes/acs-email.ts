@@ -72,7 +72,7 @@ function runEmailNode(RED: NodeAPI, node: Node, def: AcsEmailDef): void {
           to: formatAddresses(to),
           from: message.senderAddress,
           sentAt: Date.now(),
-          ...(contact ? { contact } : {}),
+          contact,
         }),
     });
   };

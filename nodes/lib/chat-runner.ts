@@ -71,7 +71,7 @@ export async function runChatRequest(request: ChatRequest, deps: ChatRunnerDeps,
         from: session.userId,
         sentAt: Date.now(),
         threadId,
-        ...(context.contact ? { contact: context.contact } : {}),
+        contact: context.contact,
       });
       return done("sent", threadId, { messageId, details: { to: threadId, from: session.userId } });
     }

@@ -29,7 +29,7 @@ export function correlationRecorder(store: CorrelationStore, summary: SendSummar
         to: outcome.to,
         from: summary.from,
         sentAt: Date.now(),
-        ...(summary.contact ? { contact: summary.contact } : {}),
+        contact: summary.contact,
       });
     }
   };
