@@ -105,10 +105,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     outcomes,
     resourceName,
     resourceId,
-    customDomains: options.customDomains ?? [],
-    countThrottled(channel) {
-      store.counters.throttled[channel] = (store.counters.throttled[channel] ?? 0) + 1;
-    }
+    customDomains: options.customDomains ?? []
   };
 
   const control = createControl({

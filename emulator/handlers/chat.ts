@@ -2,8 +2,17 @@
 // participants, read receipts and typing, with the service's limits and absolute nextLink paging.
 
 import { randomUUID } from "node:crypto";
-import { badRequest, serviceError, tooManyRequests, type ServiceError, type ServiceResponse } from "../errors";
-import { callHook, headerValue, serviceDate, type RequestInfo, type Route, type SandboxServices } from "../services";
+import { badRequest, serviceError, type ServiceError, type ServiceResponse } from "../errors";
+import {
+  callHook,
+  headerValue,
+  serviceDate,
+  serviceRoutes,
+  takeQuota,
+  type RequestInfo,
+  type Route,
+  type SandboxServices
+} from "../services";
 import type { ChatThreadState, StoredChatMessage, StoredParticipant, SystemMessageType } from "../store";
 import type { ChatMessageRecord, ChatParticipantRecord } from "../types";
 import { isObject, parseJsonObject, stringOrUndefined, stringRecord, type JsonObject } from "./json";
@@ -40,13 +49,11 @@ const ROUTES: [string, RegExp, Handler][] = [
 ];
 
 export function chatRoutes(services: SandboxServices): Route[] {
-  return ROUTES.map(([method, pattern, handler]) => ({
-    method,
-    pattern,
-    channel: "chat",
-    auth: "bearer",
-    handle: (request: RequestInfo): ServiceResponse => handler(services, request)
-  }));
+  return serviceRoutes(
+    "chat",
+    "bearer",
+    ROUTES.map(([method, pattern, handler]) => [method, pattern, (request) => handler(services, request)])
+  );
 }
 
 // ---- threads ----
@@ -180,11 +187,7 @@ function sendMessage(services: SandboxServices, request: RequestInfo): ServiceRe
   }
   const type = (stringOrUndefined(body.type) ?? "text").toLowerCase();
   if (type !== "text" && type !== "html") throw badRequest(`Message type '${type}' cannot be sent.`, "type");
-  const decision = services.quotaTracker.take(`chat:send:${thread.id}`, services.quotas.chat.sendMessagePerThread);
-  if (!decision.allowed) {
-    services.countThrottled("chat");
-    throw tooManyRequests(decision.retryAfterSimMs, services.clock.toReal(decision.retryAfterSimMs));
-  }
+  takeQuota(services, "chat", `chat:send:${thread.id}`, services.quotas.chat.sendMessagePerThread);
   const messageId = services.store.nextChatMessageId();
   const message: StoredChatMessage = {
     threadId: thread.id,
@@ -431,11 +434,7 @@ function sendReadReceipt(services: SandboxServices, request: RequestInfo): Servi
 function listReadReceipts(services: SandboxServices, request: RequestInfo): ServiceResponse {
   const { thread, caller } = threadForCaller(services, request);
   refuseLargeThread(thread, "Read receipts are");
-  const decision = services.quotaTracker.take(`chat:receipts:${thread.id}:${caller}`, services.quotas.chat.listReadReceiptsPerUser);
-  if (!decision.allowed) {
-    services.countThrottled("chat");
-    throw tooManyRequests(decision.retryAfterSimMs, services.clock.toReal(decision.retryAfterSimMs));
-  }
+  takeQuota(services, "chat", `chat:receipts:${thread.id}:${caller}`, services.quotas.chat.listReadReceiptsPerUser);
   const page = skipPage(request, thread.readReceipts);
   return {
     status: 200,

@@ -3,9 +3,9 @@
 // Succeeded | Failed over simulated time. Operation-Id makes a send idempotent.
 
 import { randomUUID } from "node:crypto";
-import { badRequest, serviceError, tooManyRequests, type ServiceError, type ServiceResponse } from "../errors";
+import { badRequest, serviceError, type ServiceError, type ServiceResponse } from "../errors";
 import type { EmailDomainKind } from "../quotas";
-import { callHook, headerValue, type RequestInfo, type Route, type SandboxServices } from "../services";
+import { callHook, headerValue, serviceRoutes, takeQuota, type RequestInfo, type Route, type SandboxServices } from "../services";
 import type { EmailAddress, EmailAttachment, EmailRecord } from "../types";
 import { isObject, parseJsonObject, stringOrUndefined, stringRecord } from "./json";
 
@@ -18,22 +18,10 @@ export const EMAIL_FINISHED_AFTER_MS = 5_000;
 
 export function emailRoutes(services: SandboxServices): Route[] {
   const operations = new EmailOperations(services);
-  return [
-    {
-      method: "POST",
-      pattern: /^\/emails:send$/,
-      channel: "email",
-      auth: "hmac",
-      handle: (r: RequestInfo): ServiceResponse => operations.send(r)
-    },
-    {
-      method: "GET",
-      pattern: /^\/emails\/operations\/([^/]+)$/,
-      channel: "email",
-      auth: "hmac",
-      handle: (r: RequestInfo): ServiceResponse => operations.status(r)
-    }
-  ];
+  return serviceRoutes("email", "hmac", [
+    ["POST", /^\/emails:send$/, (r) => operations.send(r)],
+    ["GET", /^\/emails\/operations\/([^/]+)$/, (r) => operations.status(r)]
+  ]);
 }
 
 class EmailOperations {
@@ -50,11 +38,7 @@ class EmailOperations {
     const record = this.validate(request, operationId);
     const domain = record.senderAddress.split("@")[1].toLowerCase();
     const kind = this.domainKind(domain);
-    const decision = this.services.quotaTracker.take(`email:${kind}:${domain}`, this.services.quotas.email[kind]);
-    if (!decision.allowed) {
-      this.services.countThrottled("email");
-      throw tooManyRequests(decision.retryAfterSimMs, this.services.clock.toReal(decision.retryAfterSimMs));
-    }
+    takeQuota(this.services, "email", `email:${kind}:${domain}`, this.services.quotas.email[kind]);
     this.services.store.emails.set(operationId, record);
     this.schedule(record);
     callHook(() => this.services.hooks.emailAccepted(record));
