@@ -78,15 +78,6 @@ export function takeQuota(
   throw tooManyRequests(decision.retryAfterSimMs, services.clock.toReal(decision.retryAfterSimMs));
 }
 
-/** Calls a hook without letting a failure on the Event Grid side reach the handler. */
-export function callHook(run: () => void): void {
-  try {
-    run();
-  } catch (error) {
-    console.error("sandbox: event hook failed:", error instanceof Error ? error.message : error);
-  }
-}
-
 export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;

@@ -4,7 +4,6 @@
 import { randomUUID } from "node:crypto";
 import { badRequest, serviceError, type ServiceError, type ServiceResponse } from "../errors";
 import {
-  callHook,
   headerValue,
   serviceDate,
   serviceRoutes,
@@ -94,7 +93,7 @@ function createThread(services: SandboxServices, request: RequestInfo): ServiceR
   services.store.threads.set(thread.id, thread);
   if (repeatId !== undefined) services.store.threadRepeatability.set(repeatId, thread.id);
   appendSystemMessage(services, thread, "participantAdded", caller, { participants: valid });
-  callHook(() => services.hooks.chatThreadCreated(thread.id, topic, caller, valid.map(publicParticipant)));
+  services.hooks.chatThreadCreated(thread.id, topic, caller, valid.map(publicParticipant));
   return createdThread(request, thread, invalid);
 }
 
@@ -156,7 +155,7 @@ function deleteThread(services: SandboxServices, request: RequestInfo): ServiceR
   if (!thread || thread.deletedOn !== undefined) return { status: 204 };
   if (!thread.participants.has(caller)) throw forbidden();
   thread.deletedOn = Date.now();
-  callHook(() => services.hooks.chatThreadDeleted(thread.id, caller));
+  services.hooks.chatThreadDeleted(thread.id, caller);
   return { status: 204 };
 }
 
@@ -208,7 +207,7 @@ function sendMessage(services: SandboxServices, request: RequestInfo): ServiceRe
   if (displayName !== undefined) record.senderDisplayName = displayName;
   if (metadata) record.metadata = metadata;
   const recipients = [...thread.participants.values()].filter((p) => p.id !== caller).map(publicParticipant);
-  callHook(() => services.hooks.chatMessageSent(record, recipients));
+  services.hooks.chatMessageSent(record, recipients);
   return {
     status: 201,
     headers: { Location: `${request.origin}/chat/threads/${encodeURIComponent(thread.id)}/messages/${messageId}` },
@@ -344,7 +343,7 @@ function addParticipants(services: SandboxServices, request: RequestInfo): Servi
   for (const participant of valid) thread.participants.set(participant.id, participant);
   if (newcomers.length > 0) {
     appendSystemMessage(services, thread, "participantAdded", caller, { participants: newcomers });
-    callHook(() => services.hooks.chatParticipantsAdded(thread.id, caller, newcomers.map(publicParticipant)));
+    services.hooks.chatParticipantsAdded(thread.id, caller, newcomers.map(publicParticipant));
   }
   return { status: 201, body: invalid.length > 0 ? { invalidParticipants: invalid } : {} };
 }
@@ -358,7 +357,7 @@ function removeParticipant(services: SandboxServices, request: RequestInfo): Ser
   if (removed) {
     thread.participants.delete(id);
     appendSystemMessage(services, thread, "participantRemoved", caller, { participants: [removed] });
-    callHook(() => services.hooks.chatParticipantRemoved(thread.id, caller, publicParticipant(removed)));
+    services.hooks.chatParticipantRemoved(thread.id, caller, publicParticipant(removed));
   }
   return { status: 204 };
 }

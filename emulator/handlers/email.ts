@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { badRequest, serviceError, type ServiceError, type ServiceResponse } from "../errors";
 import type { EmailDomainKind } from "../quotas";
-import { callHook, headerValue, serviceRoutes, takeQuota, type RequestInfo, type Route, type SandboxServices } from "../services";
+import { headerValue, serviceRoutes, takeQuota, type RequestInfo, type Route, type SandboxServices } from "../services";
 import type { EmailAddress, EmailAttachment, EmailRecord } from "../types";
 import { isObject, parseJsonObject, stringOrUndefined, stringRecord } from "./json";
 
@@ -41,7 +41,7 @@ class EmailOperations {
     takeQuota(this.services, "email", `email:${kind}:${domain}`, this.services.quotas.email[kind]);
     this.services.store.emails.set(operationId, record);
     this.schedule(record);
-    callHook(() => this.services.hooks.emailAccepted(record));
+    this.services.hooks.emailAccepted(record);
     return this.accepted(request, record);
   }
 

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { smsValidationError, type ServiceResponse } from "../errors";
 import { isE164, senderKind } from "../phone-numbers";
-import { callHook, serviceRoutes, takeQuota, type RequestInfo, type Route, type SandboxServices } from "../services";
+import { serviceRoutes, takeQuota, type RequestInfo, type Route, type SandboxServices } from "../services";
 import type { SmsRecord } from "../types";
 import { isObject, parseJsonObject, stringOrUndefined, type JsonObject } from "./json";
 
@@ -53,7 +53,7 @@ function sendSms(services: SandboxServices, request: RequestInfo): ServiceRespon
     if (tag !== undefined) record.tag = tag;
     if (to.repeatabilityRequestId !== undefined) record.repeatabilityRequestId = to.repeatabilityRequestId;
     services.store.sms.push(record);
-    callHook(() => services.hooks.smsSent(record));
+    services.hooks.smsSent(record);
   });
   return { status: 202, body: { value } };
 }
