@@ -68,9 +68,6 @@ function createThread(services: SandboxServices, request: RequestInfo): ServiceR
   const topic = stringOrUndefined(body.topic);
   if (!topic) throw badRequest("topic is required.", "topic");
   const requested = participantList(body.participants);
-  if (requested.length > CHAT_MAX_PARTICIPANTS_PER_CALL) {
-    throw badRequest(`At most ${CHAT_MAX_PARTICIPANTS_PER_CALL} participants can be added in one call.`, "participants");
-  }
   const now = Date.now();
   const thread: ChatThreadState = {
     id: `19:acsV1_${randomUUID().replace(/-/g, "")}@thread.v2`,
@@ -179,33 +176,17 @@ function sendMessage(services: SandboxServices, request: RequestInfo): ServiceRe
   const body = parseJsonObject(request.body, badRequest);
   const content = stringOrUndefined(body.content);
   if (content === undefined) throw badRequest("content is required.", "content");
-  if (Buffer.byteLength(content, "utf8") > CHAT_MAX_MESSAGE_BYTES) {
-    throw serviceError(400, "BadRequest", `The message exceeds the maximum size of ${CHAT_MAX_MESSAGE_BYTES / 1024} KB.`, {
-      target: "content"
-    });
-  }
+  checkMessageSize(content);
   const type = (stringOrUndefined(body.type) ?? "text").toLowerCase();
   if (type !== "text" && type !== "html") throw badRequest(`Message type '${type}' cannot be sent.`, "type");
   takeQuota(services, "chat", `chat:send:${thread.id}`, services.quotas.chat.sendMessagePerThread);
   const messageId = services.store.nextChatMessageId();
-  const message: StoredChatMessage = {
-    threadId: thread.id,
-    messageId,
-    senderId: caller,
-    type,
-    content,
-    sentAt: Number(messageId),
-    sequenceId: thread.nextSequenceId++,
-    version: messageId
-  };
+  const record: ChatMessageRecord = { threadId: thread.id, messageId, senderId: caller, type, content, sentAt: Number(messageId) };
   const displayName = stringOrUndefined(body.senderDisplayName);
-  if (displayName !== undefined) message.senderDisplayName = displayName;
-  const metadata = stringRecord(body.metadata);
-  if (metadata) message.metadata = metadata;
-  thread.messages.push(message);
-  const record: ChatMessageRecord = { threadId: thread.id, messageId, senderId: caller, type, content, sentAt: message.sentAt };
   if (displayName !== undefined) record.senderDisplayName = displayName;
+  const metadata = stringRecord(body.metadata);
   if (metadata) record.metadata = metadata;
+  thread.messages.push({ ...record, sequenceId: thread.nextSequenceId++, version: messageId });
   const recipients = [...thread.participants.values()].filter((p) => p.id !== caller).map(publicParticipant);
   services.hooks.chatMessageSent(record, recipients);
   return {
@@ -251,9 +232,7 @@ function updateMessage(services: SandboxServices, request: RequestInfo): Service
   const body = parseJsonObject(request.body, badRequest);
   const content = stringOrUndefined(body.content);
   if (content !== undefined) {
-    if (Buffer.byteLength(content, "utf8") > CHAT_MAX_MESSAGE_BYTES) {
-      throw badRequest(`The message exceeds the maximum size of ${CHAT_MAX_MESSAGE_BYTES / 1024} KB.`, "content");
-    }
+    checkMessageSize(content);
     message.content = content;
   }
   if (body.metadata !== undefined) message.metadata = { ...message.metadata, ...stringRecord(body.metadata) };
@@ -271,6 +250,12 @@ function deleteMessage(services: SandboxServices, request: RequestInfo): Service
     message.version = services.store.nextChatMessageId();
   }
   return { status: 204 };
+}
+
+function checkMessageSize(content: string): void {
+  if (Buffer.byteLength(content, "utf8") > CHAT_MAX_MESSAGE_BYTES) {
+    throw badRequest(`The message exceeds the maximum size of ${CHAT_MAX_MESSAGE_BYTES / 1024} KB.`, "content");
+  }
 }
 
 function findMessage(thread: ChatThreadState, messageId: string): StoredChatMessage {
@@ -332,9 +317,6 @@ function addParticipants(services: SandboxServices, request: RequestInfo): Servi
   const body = parseJsonObject(request.body, badRequest);
   const requested = participantList(body.participants);
   if (requested.length === 0) throw badRequest("participants is required.", "participants");
-  if (requested.length > CHAT_MAX_PARTICIPANTS_PER_CALL) {
-    throw badRequest(`At most ${CHAT_MAX_PARTICIPANTS_PER_CALL} participants can be added in one call.`, "participants");
-  }
   const { valid, invalid } = partitionParticipants(services, requested);
   const newcomers = valid.filter((p) => !thread.participants.has(p.id));
   if (thread.participants.size + newcomers.length > CHAT_MAX_PARTICIPANTS) {
@@ -368,12 +350,19 @@ function listParticipants(services: SandboxServices, request: RequestInfo): Serv
   return { status: 200, body: withNextLink(page.items.map(participantModel), page.nextLink) };
 }
 
-function participantList(value: unknown): { id?: string; displayName?: string; shareHistoryTime?: string; metadata?: Record<string, string> }[] {
+/** A participant as a request lists it: the id is missing when the identifier is not an ACS user's. */
+type RequestedParticipant = Omit<StoredParticipant, "id"> & { id?: string };
+
+/** The participants of a create or add request, at most CHAT_MAX_PARTICIPANTS_PER_CALL of them. */
+function participantList(value: unknown): RequestedParticipant[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw badRequest("participants must be an array.", "participants");
+  if (value.length > CHAT_MAX_PARTICIPANTS_PER_CALL) {
+    throw badRequest(`At most ${CHAT_MAX_PARTICIPANTS_PER_CALL} participants can be added in one call.`, "participants");
+  }
   return value.map((item: unknown) => {
     const entry: JsonObject = isObject(item) ? item : {};
-    const participant: { id?: string; displayName?: string; shareHistoryTime?: string; metadata?: Record<string, string> } = {};
+    const participant: RequestedParticipant = {};
     const id = identifierId(entry.communicationIdentifier);
     if (id !== undefined) participant.id = id;
     const displayName = stringOrUndefined(entry.displayName);
@@ -389,7 +378,7 @@ function participantList(value: unknown): { id?: string; displayName?: string; s
 /** Known, live ACS users of this resource are valid; the rest come back as invalidParticipants. */
 function partitionParticipants(
   services: SandboxServices,
-  requested: ReturnType<typeof participantList>
+  requested: RequestedParticipant[]
 ): { valid: StoredParticipant[]; invalid: JsonObject[] } {
   const valid: StoredParticipant[] = [];
   const invalid: JsonObject[] = [];
