@@ -115,19 +115,23 @@ function authenticate(deps: RequestPipelineDeps, route: Route, request: RequestI
     if (route.channel === "sms" || route.channel === "mms") throw smsUnauthorized();
     throw serviceError(401, "Unauthorized", hmacMessage(failure));
   }
-  const authorization = request.headers.authorization ?? "";
-  const match = /^Bearer\s+(.+)$/i.exec(authorization);
-  const verdict = match ? services.tokens.verifyChatToken(match[1].trim()) : { failure: "malformed" as const };
-  let refused = "failure" in verdict;
-  if (!("failure" in verdict)) {
-    const user = services.store.users.get(verdict.userId);
-    refused = !user || user.deleted || (user.tokensRevokedAt !== undefined && verdict.claims.iatMs < user.tokensRevokedAt);
-    if (!refused) request.caller = verdict.userId;
-  }
-  if (refused) {
+  const match = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? "");
+  const caller = match ? bearerUser(services, match[1].trim()) : undefined;
+  if (caller === undefined) {
     services.store.counters.authFailures++;
     throw serviceError(401, "Unauthorized", "Request is not authorized.");
   }
+  request.caller = caller;
+}
+
+/** The user a chat token speaks for, unless the token is invalid, the user deleted or its tokens revoked since. */
+function bearerUser(services: SandboxServices, token: string): string | undefined {
+  const verdict = services.tokens.verifyChatToken(token);
+  if ("failure" in verdict) return undefined;
+  const user = services.store.users.get(verdict.userId);
+  if (!user || user.deleted) return undefined;
+  if (user.tokensRevokedAt !== undefined && verdict.claims.iatMs < user.tokensRevokedAt) return undefined;
+  return verdict.userId;
 }
 
 function hmacMessage(failure: string): string {
