@@ -7,6 +7,7 @@ import type { EventGridBroker } from "./eventgrid/broker";
 import type { DeadLetterEntry, DeliveryLogEntry, EventGridEventShape, SubscriptionInfo, SubscriptionOptions } from "./eventgrid/types";
 import type { Outcomes } from "./outcomes";
 import { ScenarioError } from "./reports";
+import { findRoute } from "./server";
 import type { EmailEngagementRequest, InboundSms, ReportScheduler } from "./reports";
 import type { SandboxCounters, SandboxStore, StoredChatMessage } from "./store";
 import type { EmailRecord, MmsRecord, OutcomeRule, SmsRecord } from "./types";
@@ -318,13 +319,14 @@ async function handleControlRequest(
   if (!table) routeTables.set(control, (table = routes(control, deps)));
   const path = url.pathname.slice(controlPrefix.length).replace(/\/+$/, "");
   const method = req.method ?? "GET";
-  const matching = table.filter((candidate) => candidate.pattern.test(path));
   try {
-    if (matching.length === 0) throw new ScenarioError(404, "NotFound", `no control route ${url.pathname}`);
-    const found = matching.find((candidate) => candidate.method === method);
-    if (!found) throw new ScenarioError(405, "MethodNotAllowed", `${method} is not allowed on ${url.pathname}`);
-    const params = (found.pattern.exec(path) ?? []).slice(1).map((value) => decodeURIComponent(value));
-    const result = await found.handler({ method, params, query: url.searchParams, body: () => readJsonBody(req) });
+    const found = findRoute(table, method, path);
+    if ("missing" in found) {
+      throw found.missing === "method"
+        ? new ScenarioError(405, "MethodNotAllowed", `${method} is not allowed on ${url.pathname}`)
+        : new ScenarioError(404, "NotFound", `no control route ${url.pathname}`);
+    }
+    const result = await found.route.handler({ method, params: found.params, query: url.searchParams, body: () => readJsonBody(req) });
     sendJson(res, result.status, result.body);
   } catch (error) {
     if (error instanceof ScenarioError) {

@@ -2,6 +2,7 @@
 // topic) of the real service's Event Grid events.
 import { randomBytes, randomUUID } from "node:crypto";
 import type { EventGridEventShape } from "./eventgrid/types";
+import type { ChatMessageRecord, ChatParticipantRecord } from "./types";
 
 export interface EventContext {
   /** The ACS resource id, the topic of every event. */
@@ -215,14 +216,8 @@ export function emailEngagementEvent(context: EventContext, input: EmailEngageme
 
 // ---- Chat ----
 
-export interface ChatMessageInput {
-  threadId: string;
-  messageId: string;
-  senderId: string;
-  senderDisplayName?: string;
-  type: "text" | "html";
-  content: string;
-  metadata?: Record<string, string>;
+/** The message as the chat service recorded it, its send time as the events' composeTime. */
+export interface ChatMessageInput extends Omit<ChatMessageRecord, "sentAt"> {
   composeTime: number;
 }
 
@@ -266,7 +261,7 @@ export interface ChatThreadCreatedInput {
   threadId: string;
   topic: string;
   createdBy: string;
-  participants: { id: string; displayName?: string }[];
+  participants: ChatParticipantRecord[];
   createTime: number;
   metadata?: Record<string, string>;
 }
@@ -299,7 +294,7 @@ export interface ChatParticipantChangeInput {
   threadId: string;
   /** Who added or removed the participant. */
   actorId: string;
-  participant: { id: string; displayName?: string };
+  participant: ChatParticipantRecord;
   time: number;
   createTime: number;
 }

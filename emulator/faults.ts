@@ -45,6 +45,7 @@ export class FaultInjector {
   private serverErrors: FaultPicker | null = null;
   private drops: FaultPicker | null = null;
   private serverErrorStatus = 503;
+  private options: FaultOptions = {};
 
   constructor(options: FaultOptions = {}) {
     this.set(options);
@@ -52,9 +53,15 @@ export class FaultInjector {
 
   /** Replaces the fault configuration (counts start again). */
   set(options: FaultOptions): void {
+    this.options = options;
     this.serverErrors = options.serverErrors ? new FaultPicker(options.serverErrors) : null;
     this.serverErrorStatus = options.serverErrors?.status ?? 503;
     this.drops = options.dropConnections ? new FaultPicker(options.dropConnections) : null;
+  }
+
+  /** The configuration last set, as given. */
+  current(): FaultOptions {
+    return this.options;
   }
 
   /** The 5xx status to answer this request with, or null to process it. */

@@ -91,7 +91,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const reports = createReportScheduler({ clock, outcomes, broker, store, topic });
   const faults = new FaultInjector(options.faults ?? {});
   let latencyMs = checkLatency(options.latencyMs ?? 0);
-  let faultOptions: FaultOptions = options.faults ?? {};
 
   const quotaTracker = new QuotaTracker(clock);
   store.onReset(() => quotaTracker.reset());
@@ -105,10 +104,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     outcomes,
     resourceName,
     resourceId,
-    customDomains: options.customDomains ?? [],
-    countThrottled(channel) {
-      store.counters.throttled[channel] = (store.counters.throttled[channel] ?? 0) + 1;
-    }
+    customDomains: options.customDomains ?? []
   };
 
   const control = createControl({
@@ -127,10 +123,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
       setFaults(value) {
         if (typeof value !== "object" || value === null) throw new Error("faults must be an object");
-        faultOptions = value as FaultOptions;
-        faults.set(faultOptions);
+        faults.set(value as FaultOptions);
       },
-      settings: () => ({ quotas: services.quotas, latencyMs, faults: faultOptions, defaultQuotas: DEFAULT_QUOTAS })
+      settings: () => ({ quotas: services.quotas, latencyMs, faults: faults.current(), defaultQuotas: DEFAULT_QUOTAS })
     }
   });
 

@@ -52,24 +52,17 @@ async function handle(deps: RequestPipelineDeps, req: IncomingMessage, res: Serv
   await services.clock.sleepReal(deps.latencyMs());
 
   const method = req.method ?? "GET";
-  const matches = deps.routes.filter((r) => r.pattern.test(url.pathname));
-  const route = matches.find((r) => r.method === method);
-  if (!route) {
-    const error = matches.length > 0
+  const found = findRoute(deps.routes, method, url.pathname);
+  if ("missing" in found) {
+    const error = found.missing === "method"
       ? serviceError(405, "MethodNotAllowed", `${method} is not allowed on ${url.pathname}.`)
       : serviceError(404, "NotFound", `No resource at ${url.pathname}.`);
     respond(res, error.response);
     return;
   }
 
-  const request: RequestInfo = {
-    method,
-    url,
-    origin,
-    headers: req.headers,
-    body,
-    params: (route.pattern.exec(url.pathname) ?? []).slice(1).map((p) => decodeURIComponent(p))
-  };
+  const { route, params } = found;
+  const request: RequestInfo = { method, url, origin, headers: req.headers, body, params };
 
   let response: ServiceResponse;
   try {
@@ -94,6 +87,25 @@ async function handle(deps: RequestPipelineDeps, req: IncomingMessage, res: Serv
   respond(res, response);
 }
 
+/**
+ * The route for `method` on `path` with its decoded path parameters, or what is missing: no route
+ * has the path (404), or none of those that have it takes the method (405).
+ */
+export function findRoute<R extends { method: string; pattern: RegExp }>(
+  routes: R[],
+  method: string,
+  path: string
+): { route: R; params: string[] } | { missing: "path" | "method" } {
+  let pathKnown = false;
+  for (const route of routes) {
+    const match = route.pattern.exec(path);
+    if (!match) continue;
+    if (route.method === method) return { route, params: match.slice(1).map((p) => decodeURIComponent(p)) };
+    pathKnown = true;
+  }
+  return { missing: pathKnown ? "method" : "path" };
+}
+
 function authenticate(deps: RequestPipelineDeps, route: Route, request: RequestInfo, pathAndQuery: string): void {
   const { services } = deps;
   if (route.auth === "hmac") {
@@ -103,19 +115,23 @@ function authenticate(deps: RequestPipelineDeps, route: Route, request: RequestI
     if (route.channel === "sms" || route.channel === "mms") throw smsUnauthorized();
     throw serviceError(401, "Unauthorized", hmacMessage(failure));
   }
-  const authorization = request.headers.authorization ?? "";
-  const match = /^Bearer\s+(.+)$/i.exec(authorization);
-  const verdict = match ? services.tokens.verifyChatToken(match[1].trim()) : { failure: "malformed" as const };
-  let refused = "failure" in verdict;
-  if (!("failure" in verdict)) {
-    const user = services.store.users.get(verdict.userId);
-    refused = !user || user.deleted || (user.tokensRevokedAt !== undefined && verdict.claims.iatMs < user.tokensRevokedAt);
-    if (!refused) request.caller = verdict.userId;
-  }
-  if (refused) {
+  const match = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? "");
+  const caller = match ? bearerUser(services, match[1].trim()) : undefined;
+  if (caller === undefined) {
     services.store.counters.authFailures++;
     throw serviceError(401, "Unauthorized", "Request is not authorized.");
   }
+  request.caller = caller;
+}
+
+/** The user a chat token speaks for, unless the token is invalid, the user deleted or its tokens revoked since. */
+function bearerUser(services: SandboxServices, token: string): string | undefined {
+  const verdict = services.tokens.verifyChatToken(token);
+  if ("failure" in verdict) return undefined;
+  const user = services.store.users.get(verdict.userId);
+  if (!user || user.deleted) return undefined;
+  if (user.tokensRevokedAt !== undefined && verdict.claims.iatMs < user.tokensRevokedAt) return undefined;
+  return verdict.userId;
 }
 
 function hmacMessage(failure: string): string {

@@ -4,13 +4,12 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { TokenAuthority } from "./auth/tokens";
 import type { Clock } from "./clock";
-import type { ServiceResponse } from "./errors";
+import { tooManyRequests, type ServiceResponse } from "./errors";
 import type { FaultChannel } from "./faults";
-import type { QuotaTracker, ResolvedQuotas } from "./quotas";
+import type { QuotaTracker, RateLimits, ResolvedQuotas } from "./quotas";
 import type { SandboxStore } from "./store";
 import type { SandboxHooks } from "./types";
 
-/** The part of the outcome rules the service side asks: how a recipient's delivery ends. */
 /** The scripted outcomes the handlers consult when a request arrives. */
 export interface OutcomeSource {
   email(address: string): { outcome: string };
@@ -29,8 +28,6 @@ export interface SandboxServices {
   /** The resource's immutable id, the prefix of every user id: `8:acs:<resourceId>_<guid>`. */
   resourceId: string;
   customDomains: string[];
-  /** Counts a 429 answer for the channel. */
-  countThrottled(channel: FaultChannel): void;
 }
 
 export interface RequestInfo {
@@ -54,13 +51,31 @@ export interface Route {
   handle(request: RequestInfo): ServiceResponse | Promise<ServiceResponse>;
 }
 
-/** Calls a hook without letting a failure on the Event Grid side reach the handler. */
-export function callHook(run: () => void): void {
-  try {
-    run();
-  } catch (error) {
-    console.error("sandbox: event hook failed:", error instanceof Error ? error.message : error);
-  }
+/** The routes of one service: every one on the same fault channel and auth scheme. */
+export function serviceRoutes(
+  channel: FaultChannel,
+  auth: Route["auth"],
+  table: [method: string, pattern: RegExp, handle: Route["handle"]][]
+): Route[] {
+  return table.map(([method, pattern, handle]) => ({ method, pattern, channel, auth, handle }));
+}
+
+/**
+ * Takes `count` units of the quota bucket `key`; without room, counts a 429 for the channel and
+ * throws it (Retry-After in simulated seconds, retry-after-ms in real time).
+ */
+export function takeQuota(
+  services: SandboxServices,
+  channel: FaultChannel,
+  key: string,
+  limits: RateLimits | null,
+  count = 1
+): void {
+  const decision = services.quotaTracker.take(key, limits, count);
+  if (decision.allowed) return;
+  const { throttled } = services.store.counters;
+  throttled[channel] = (throttled[channel] ?? 0) + 1;
+  throw tooManyRequests(decision.retryAfterSimMs, services.clock.toReal(decision.retryAfterSimMs));
 }
 
 export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {

@@ -2,8 +2,16 @@
 // participants, read receipts and typing, with the service's limits and absolute nextLink paging.
 
 import { randomUUID } from "node:crypto";
-import { badRequest, serviceError, tooManyRequests, type ServiceError, type ServiceResponse } from "../errors";
-import { callHook, headerValue, serviceDate, type RequestInfo, type Route, type SandboxServices } from "../services";
+import { badRequest, serviceError, type ServiceError, type ServiceResponse } from "../errors";
+import {
+  headerValue,
+  serviceDate,
+  serviceRoutes,
+  takeQuota,
+  type RequestInfo,
+  type Route,
+  type SandboxServices
+} from "../services";
 import type { ChatThreadState, StoredChatMessage, StoredParticipant, SystemMessageType } from "../store";
 import type { ChatMessageRecord, ChatParticipantRecord } from "../types";
 import { isObject, parseJsonObject, stringOrUndefined, stringRecord, type JsonObject } from "./json";
@@ -40,13 +48,11 @@ const ROUTES: [string, RegExp, Handler][] = [
 ];
 
 export function chatRoutes(services: SandboxServices): Route[] {
-  return ROUTES.map(([method, pattern, handler]) => ({
-    method,
-    pattern,
-    channel: "chat",
-    auth: "bearer",
-    handle: (request: RequestInfo): ServiceResponse => handler(services, request)
-  }));
+  return serviceRoutes(
+    "chat",
+    "bearer",
+    ROUTES.map(([method, pattern, handler]) => [method, pattern, (request) => handler(services, request)])
+  );
 }
 
 // ---- threads ----
@@ -62,9 +68,6 @@ function createThread(services: SandboxServices, request: RequestInfo): ServiceR
   const topic = stringOrUndefined(body.topic);
   if (!topic) throw badRequest("topic is required.", "topic");
   const requested = participantList(body.participants);
-  if (requested.length > CHAT_MAX_PARTICIPANTS_PER_CALL) {
-    throw badRequest(`At most ${CHAT_MAX_PARTICIPANTS_PER_CALL} participants can be added in one call.`, "participants");
-  }
   const now = Date.now();
   const thread: ChatThreadState = {
     id: `19:acsV1_${randomUUID().replace(/-/g, "")}@thread.v2`,
@@ -87,7 +90,7 @@ function createThread(services: SandboxServices, request: RequestInfo): ServiceR
   services.store.threads.set(thread.id, thread);
   if (repeatId !== undefined) services.store.threadRepeatability.set(repeatId, thread.id);
   appendSystemMessage(services, thread, "participantAdded", caller, { participants: valid });
-  callHook(() => services.hooks.chatThreadCreated(thread.id, topic, caller, valid.map(publicParticipant)));
+  services.hooks.chatThreadCreated(thread.id, topic, caller, valid.map(publicParticipant));
   return createdThread(request, thread, invalid);
 }
 
@@ -149,7 +152,7 @@ function deleteThread(services: SandboxServices, request: RequestInfo): ServiceR
   if (!thread || thread.deletedOn !== undefined) return { status: 204 };
   if (!thread.participants.has(caller)) throw forbidden();
   thread.deletedOn = Date.now();
-  callHook(() => services.hooks.chatThreadDeleted(thread.id, caller));
+  services.hooks.chatThreadDeleted(thread.id, caller);
   return { status: 204 };
 }
 
@@ -173,39 +176,19 @@ function sendMessage(services: SandboxServices, request: RequestInfo): ServiceRe
   const body = parseJsonObject(request.body, badRequest);
   const content = stringOrUndefined(body.content);
   if (content === undefined) throw badRequest("content is required.", "content");
-  if (Buffer.byteLength(content, "utf8") > CHAT_MAX_MESSAGE_BYTES) {
-    throw serviceError(400, "BadRequest", `The message exceeds the maximum size of ${CHAT_MAX_MESSAGE_BYTES / 1024} KB.`, {
-      target: "content"
-    });
-  }
+  checkMessageSize(content);
   const type = (stringOrUndefined(body.type) ?? "text").toLowerCase();
   if (type !== "text" && type !== "html") throw badRequest(`Message type '${type}' cannot be sent.`, "type");
-  const decision = services.quotaTracker.take(`chat:send:${thread.id}`, services.quotas.chat.sendMessagePerThread);
-  if (!decision.allowed) {
-    services.countThrottled("chat");
-    throw tooManyRequests(decision.retryAfterSimMs, services.clock.toReal(decision.retryAfterSimMs));
-  }
+  takeQuota(services, "chat", `chat:send:${thread.id}`, services.quotas.chat.sendMessagePerThread);
   const messageId = services.store.nextChatMessageId();
-  const message: StoredChatMessage = {
-    threadId: thread.id,
-    messageId,
-    senderId: caller,
-    type,
-    content,
-    sentAt: Number(messageId),
-    sequenceId: thread.nextSequenceId++,
-    version: messageId
-  };
+  const record: ChatMessageRecord = { threadId: thread.id, messageId, senderId: caller, type, content, sentAt: Number(messageId) };
   const displayName = stringOrUndefined(body.senderDisplayName);
-  if (displayName !== undefined) message.senderDisplayName = displayName;
-  const metadata = stringRecord(body.metadata);
-  if (metadata) message.metadata = metadata;
-  thread.messages.push(message);
-  const record: ChatMessageRecord = { threadId: thread.id, messageId, senderId: caller, type, content, sentAt: message.sentAt };
   if (displayName !== undefined) record.senderDisplayName = displayName;
+  const metadata = stringRecord(body.metadata);
   if (metadata) record.metadata = metadata;
+  thread.messages.push({ ...record, sequenceId: thread.nextSequenceId++, version: messageId });
   const recipients = [...thread.participants.values()].filter((p) => p.id !== caller).map(publicParticipant);
-  callHook(() => services.hooks.chatMessageSent(record, recipients));
+  services.hooks.chatMessageSent(record, recipients);
   return {
     status: 201,
     headers: { Location: `${request.origin}/chat/threads/${encodeURIComponent(thread.id)}/messages/${messageId}` },
@@ -249,9 +232,7 @@ function updateMessage(services: SandboxServices, request: RequestInfo): Service
   const body = parseJsonObject(request.body, badRequest);
   const content = stringOrUndefined(body.content);
   if (content !== undefined) {
-    if (Buffer.byteLength(content, "utf8") > CHAT_MAX_MESSAGE_BYTES) {
-      throw badRequest(`The message exceeds the maximum size of ${CHAT_MAX_MESSAGE_BYTES / 1024} KB.`, "content");
-    }
+    checkMessageSize(content);
     message.content = content;
   }
   if (body.metadata !== undefined) message.metadata = { ...message.metadata, ...stringRecord(body.metadata) };
@@ -269,6 +250,12 @@ function deleteMessage(services: SandboxServices, request: RequestInfo): Service
     message.version = services.store.nextChatMessageId();
   }
   return { status: 204 };
+}
+
+function checkMessageSize(content: string): void {
+  if (Buffer.byteLength(content, "utf8") > CHAT_MAX_MESSAGE_BYTES) {
+    throw badRequest(`The message exceeds the maximum size of ${CHAT_MAX_MESSAGE_BYTES / 1024} KB.`, "content");
+  }
 }
 
 function findMessage(thread: ChatThreadState, messageId: string): StoredChatMessage {
@@ -330,9 +317,6 @@ function addParticipants(services: SandboxServices, request: RequestInfo): Servi
   const body = parseJsonObject(request.body, badRequest);
   const requested = participantList(body.participants);
   if (requested.length === 0) throw badRequest("participants is required.", "participants");
-  if (requested.length > CHAT_MAX_PARTICIPANTS_PER_CALL) {
-    throw badRequest(`At most ${CHAT_MAX_PARTICIPANTS_PER_CALL} participants can be added in one call.`, "participants");
-  }
   const { valid, invalid } = partitionParticipants(services, requested);
   const newcomers = valid.filter((p) => !thread.participants.has(p.id));
   if (thread.participants.size + newcomers.length > CHAT_MAX_PARTICIPANTS) {
@@ -341,7 +325,7 @@ function addParticipants(services: SandboxServices, request: RequestInfo): Servi
   for (const participant of valid) thread.participants.set(participant.id, participant);
   if (newcomers.length > 0) {
     appendSystemMessage(services, thread, "participantAdded", caller, { participants: newcomers });
-    callHook(() => services.hooks.chatParticipantsAdded(thread.id, caller, newcomers.map(publicParticipant)));
+    services.hooks.chatParticipantsAdded(thread.id, caller, newcomers.map(publicParticipant));
   }
   return { status: 201, body: invalid.length > 0 ? { invalidParticipants: invalid } : {} };
 }
@@ -355,7 +339,7 @@ function removeParticipant(services: SandboxServices, request: RequestInfo): Ser
   if (removed) {
     thread.participants.delete(id);
     appendSystemMessage(services, thread, "participantRemoved", caller, { participants: [removed] });
-    callHook(() => services.hooks.chatParticipantRemoved(thread.id, caller, publicParticipant(removed)));
+    services.hooks.chatParticipantRemoved(thread.id, caller, publicParticipant(removed));
   }
   return { status: 204 };
 }
@@ -366,12 +350,19 @@ function listParticipants(services: SandboxServices, request: RequestInfo): Serv
   return { status: 200, body: withNextLink(page.items.map(participantModel), page.nextLink) };
 }
 
-function participantList(value: unknown): { id?: string; displayName?: string; shareHistoryTime?: string; metadata?: Record<string, string> }[] {
+/** A participant as a request lists it: the id is missing when the identifier is not an ACS user's. */
+type RequestedParticipant = Omit<StoredParticipant, "id"> & { id?: string };
+
+/** The participants of a create or add request, at most CHAT_MAX_PARTICIPANTS_PER_CALL of them. */
+function participantList(value: unknown): RequestedParticipant[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw badRequest("participants must be an array.", "participants");
+  if (value.length > CHAT_MAX_PARTICIPANTS_PER_CALL) {
+    throw badRequest(`At most ${CHAT_MAX_PARTICIPANTS_PER_CALL} participants can be added in one call.`, "participants");
+  }
   return value.map((item: unknown) => {
     const entry: JsonObject = isObject(item) ? item : {};
-    const participant: { id?: string; displayName?: string; shareHistoryTime?: string; metadata?: Record<string, string> } = {};
+    const participant: RequestedParticipant = {};
     const id = identifierId(entry.communicationIdentifier);
     if (id !== undefined) participant.id = id;
     const displayName = stringOrUndefined(entry.displayName);
@@ -387,7 +378,7 @@ function participantList(value: unknown): { id?: string; displayName?: string; s
 /** Known, live ACS users of this resource are valid; the rest come back as invalidParticipants. */
 function partitionParticipants(
   services: SandboxServices,
-  requested: ReturnType<typeof participantList>
+  requested: RequestedParticipant[]
 ): { valid: StoredParticipant[]; invalid: JsonObject[] } {
   const valid: StoredParticipant[] = [];
   const invalid: JsonObject[] = [];
@@ -431,11 +422,7 @@ function sendReadReceipt(services: SandboxServices, request: RequestInfo): Servi
 function listReadReceipts(services: SandboxServices, request: RequestInfo): ServiceResponse {
   const { thread, caller } = threadForCaller(services, request);
   refuseLargeThread(thread, "Read receipts are");
-  const decision = services.quotaTracker.take(`chat:receipts:${thread.id}:${caller}`, services.quotas.chat.listReadReceiptsPerUser);
-  if (!decision.allowed) {
-    services.countThrottled("chat");
-    throw tooManyRequests(decision.retryAfterSimMs, services.clock.toReal(decision.retryAfterSimMs));
-  }
+  takeQuota(services, "chat", `chat:receipts:${thread.id}:${caller}`, services.quotas.chat.listReadReceiptsPerUser);
   const page = skipPage(request, thread.readReceipts);
   return {
     status: 200,

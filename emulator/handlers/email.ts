@@ -3,9 +3,9 @@
 // Succeeded | Failed over simulated time. Operation-Id makes a send idempotent.
 
 import { randomUUID } from "node:crypto";
-import { badRequest, serviceError, tooManyRequests, type ServiceError, type ServiceResponse } from "../errors";
+import { badRequest, serviceError, type ServiceResponse } from "../errors";
 import type { EmailDomainKind } from "../quotas";
-import { callHook, headerValue, type RequestInfo, type Route, type SandboxServices } from "../services";
+import { headerValue, serviceRoutes, takeQuota, type RequestInfo, type Route, type SandboxServices } from "../services";
 import type { EmailAddress, EmailAttachment, EmailRecord } from "../types";
 import { isObject, parseJsonObject, stringOrUndefined, stringRecord } from "./json";
 
@@ -18,22 +18,10 @@ export const EMAIL_FINISHED_AFTER_MS = 5_000;
 
 export function emailRoutes(services: SandboxServices): Route[] {
   const operations = new EmailOperations(services);
-  return [
-    {
-      method: "POST",
-      pattern: /^\/emails:send$/,
-      channel: "email",
-      auth: "hmac",
-      handle: (r: RequestInfo): ServiceResponse => operations.send(r)
-    },
-    {
-      method: "GET",
-      pattern: /^\/emails\/operations\/([^/]+)$/,
-      channel: "email",
-      auth: "hmac",
-      handle: (r: RequestInfo): ServiceResponse => operations.status(r)
-    }
-  ];
+  return serviceRoutes("email", "hmac", [
+    ["POST", /^\/emails:send$/, (r) => operations.send(r)],
+    ["GET", /^\/emails\/operations\/([^/]+)$/, (r) => operations.status(r)]
+  ]);
 }
 
 class EmailOperations {
@@ -48,16 +36,12 @@ class EmailOperations {
     if (existing) return this.accepted(request, existing);
 
     const record = this.validate(request, operationId);
-    const domain = record.senderAddress.split("@")[1].toLowerCase();
-    const kind = this.domainKind(domain);
-    const decision = this.services.quotaTracker.take(`email:${kind}:${domain}`, this.services.quotas.email[kind]);
-    if (!decision.allowed) {
-      this.services.countThrottled("email");
-      throw tooManyRequests(decision.retryAfterSimMs, this.services.clock.toReal(decision.retryAfterSimMs));
-    }
+    const domain = senderDomain(record.senderAddress);
+    const kind = domainKind(domain);
+    takeQuota(this.services, "email", `email:${kind}:${domain}`, this.services.quotas.email[kind]);
     this.services.store.emails.set(operationId, record);
     this.schedule(record);
-    callHook(() => this.services.hooks.emailAccepted(record));
+    this.services.hooks.emailAccepted(record);
     return this.accepted(request, record);
   }
 
@@ -96,13 +80,7 @@ class EmailOperations {
     }, EMAIL_RUNNING_AFTER_MS);
     clock.setTimeout(() => {
       const everyone = [...record.recipients.to, ...record.recipients.cc, ...record.recipients.bcc];
-      const allFailed = everyone.every((r) => {
-        try {
-          return outcomes.email(r.address).outcome === "failed";
-        } catch {
-          return false;
-        }
-      });
+      const allFailed = everyone.every((r) => outcomes.email(r.address).outcome === "failed");
       if (allFailed) {
         record.status = "Failed";
         record.error = { code: "EmailDropped", message: "Email was dropped after several attempts to deliver." };
@@ -112,26 +90,21 @@ class EmailOperations {
     }, EMAIL_FINISHED_AFTER_MS);
   }
 
-  private domainKind(domain: string): EmailDomainKind {
-    return domain.endsWith(".azurecomm.net") ? "managed" : "custom";
-  }
-
   private validate(request: RequestInfo, operationId: string): EmailRecord {
-    const body = parseJsonObject(request.body, invalidRequest);
+    const body = parseJsonObject(request.body, badRequest);
     const senderAddress = stringOrUndefined(body.senderAddress);
-    if (!senderAddress || !isEmailAddress(senderAddress)) throw invalidRequest("senderAddress: a valid email address is required.", "senderAddress");
-    const domain = senderAddress.split("@")[1].toLowerCase();
-    const owned =
-      domain.endsWith(".azurecomm.net") || this.services.customDomains.some((d) => d.toLowerCase() === domain);
+    if (!senderAddress || !isEmailAddress(senderAddress)) throw badRequest("senderAddress: a valid email address is required.", "senderAddress");
+    const domain = senderDomain(senderAddress);
+    const owned = domainKind(domain) === "managed" || this.services.customDomains.some((d) => d.toLowerCase() === domain);
     if (!owned) throw serviceError(404, "DomainNotLinked", "The specified sender domain has not been linked.");
 
     const content = isObject(body.content) ? body.content : undefined;
     const subject = stringOrUndefined(content?.subject);
-    if (!content || !subject) throw invalidRequest("content.subject is required.", "content.subject");
+    if (!content || !subject) throw badRequest("content.subject is required.", "content.subject");
     const plainText = stringOrUndefined(content.plainText);
     const html = stringOrUndefined(content.html);
     if (plainText === undefined && html === undefined) {
-      throw invalidRequest("content: plainText or html is required.", "content");
+      throw badRequest("content: plainText or html is required.", "content");
     }
 
     const recipients = isObject(body.recipients) ? body.recipients : {};
@@ -139,9 +112,9 @@ class EmailOperations {
     const cc = addressList(recipients.cc, "recipients.cc");
     const bcc = addressList(recipients.bcc, "recipients.bcc");
     const total = to.length + cc.length + bcc.length;
-    if (total === 0) throw invalidRequest("recipients: at least one recipient is required.", "recipients");
+    if (total === 0) throw badRequest("recipients: at least one recipient is required.", "recipients");
     if (total > EMAIL_MAX_RECIPIENTS) {
-      throw invalidRequest(`recipients: ${total} recipients exceed the limit of ${EMAIL_MAX_RECIPIENTS} per email.`, "recipients");
+      throw badRequest(`recipients: ${total} recipients exceed the limit of ${EMAIL_MAX_RECIPIENTS} per email.`, "recipients");
     }
 
     const record: EmailRecord = {
@@ -162,8 +135,13 @@ class EmailOperations {
   }
 }
 
-function invalidRequest(message: string, target?: string): ServiceError {
-  return target === undefined ? badRequest(message) : badRequest(message, target);
+function senderDomain(address: string): string {
+  return address.split("@")[1].toLowerCase();
+}
+
+/** Azure-managed domains (`*.azurecomm.net`) are linked to every resource and have the lower quota. */
+function domainKind(domain: string): EmailDomainKind {
+  return domain.endsWith(".azurecomm.net") ? "managed" : "custom";
 }
 
 function isEmailAddress(value: string): boolean {
@@ -172,11 +150,11 @@ function isEmailAddress(value: string): boolean {
 
 function addressList(value: unknown, field: string): EmailAddress[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw invalidRequest(`${field} must be an array.`, field);
+  if (!Array.isArray(value)) throw badRequest(`${field} must be an array.`, field);
   return value.map((item: unknown, index) => {
     const address = isObject(item) ? stringOrUndefined(item.address) : undefined;
     if (!address || !isEmailAddress(address)) {
-      throw invalidRequest(`${field}[${index}].address is not a valid email address.`, `${field}[${index}].address`);
+      throw badRequest(`${field}[${index}].address is not a valid email address.`, `${field}[${index}].address`);
     }
     const entry: EmailAddress = { address };
     const displayName = isObject(item) ? stringOrUndefined(item.displayName) : undefined;
@@ -187,13 +165,13 @@ function addressList(value: unknown, field: string): EmailAddress[] {
 
 function attachmentList(value: unknown): EmailAttachment[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw invalidRequest("attachments must be an array.", "attachments");
+  if (!Array.isArray(value)) throw badRequest("attachments must be an array.", "attachments");
   return value.map((item: unknown, index) => {
     const name = isObject(item) ? stringOrUndefined(item.name) : undefined;
     const contentType = isObject(item) ? stringOrUndefined(item.contentType) : undefined;
     const contentInBase64 = isObject(item) ? stringOrUndefined(item.contentInBase64) : undefined;
     if (!name || !contentType || contentInBase64 === undefined) {
-      throw invalidRequest(`attachments[${index}] needs name, contentType and contentInBase64.`, `attachments[${index}]`);
+      throw badRequest(`attachments[${index}] needs name, contentType and contentInBase64.`, `attachments[${index}]`);
     }
     const attachment: EmailAttachment = { name, contentType, contentInBase64 };
     const contentId = isObject(item) ? stringOrUndefined(item.contentId) : undefined;

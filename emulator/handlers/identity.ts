@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { TOKEN_SCOPES } from "../auth/tokens";
 import { serviceError, type ServiceError, type ServiceResponse } from "../errors";
-import type { Route, RequestInfo, SandboxServices } from "../services";
+import { serviceRoutes, type Route, type RequestInfo, type SandboxServices } from "../services";
 import { parseJsonObject, type JsonObject } from "./json";
 
 const MIN_EXPIRES_IN_MINUTES = 60;
@@ -12,19 +12,12 @@ const MAX_EXPIRES_IN_MINUTES = 1440;
 const DEFAULT_EXPIRES_IN_MINUTES = 1440;
 
 export function identityRoutes(services: SandboxServices): Route[] {
-  const route = (method: string, pattern: RegExp, handle: (r: RequestInfo) => ServiceResponse): Route => ({
-    method,
-    pattern,
-    channel: "identity",
-    auth: "hmac",
-    handle
-  });
-  return [
-    route("POST", /^\/identities$/, (r) => createIdentity(services, r)),
-    route("POST", /^\/identities\/([^/]+)\/:issueAccessToken$/, (r) => issueToken(services, r)),
-    route("POST", /^\/identities\/([^/]+)\/:revokeAccessTokens$/, (r) => revokeTokens(services, r)),
-    route("DELETE", /^\/identities\/([^/]+)$/, (r) => deleteIdentity(services, r))
-  ];
+  return serviceRoutes("identity", "hmac", [
+    ["POST", /^\/identities$/, (r) => createIdentity(services, r)],
+    ["POST", /^\/identities\/([^/]+)\/:issueAccessToken$/, (r) => issueToken(services, r)],
+    ["POST", /^\/identities\/([^/]+)\/:revokeAccessTokens$/, (r) => revokeTokens(services, r)],
+    ["DELETE", /^\/identities\/([^/]+)$/, (r) => deleteIdentity(services, r)]
+  ]);
 }
 
 function createIdentity(services: SandboxServices, request: RequestInfo): ServiceResponse {

@@ -3,7 +3,7 @@
 // Answers like SMS: 202 with a per-recipient `value[]`.
 
 import { smsValidationError, type ServiceResponse } from "../errors";
-import { type RequestInfo, type Route, type SandboxServices } from "../services";
+import { serviceRoutes, type RequestInfo, type Route, type SandboxServices } from "../services";
 import type { MmsRecord } from "../types";
 import { isObject, parseJsonObject, stringOrUndefined } from "./json";
 import { checkSender, readRecipients, sendToRecipients } from "./sms";
@@ -29,15 +29,7 @@ export const MMS_MIME_TYPES: readonly string[] = [
 ];
 
 export function mmsRoutes(services: SandboxServices): Route[] {
-  return [
-    {
-      method: "POST",
-      pattern: /^\/telco-messaging$/,
-      channel: "mms",
-      auth: "hmac",
-      handle: (r: RequestInfo): ServiceResponse => sendMms(services, r)
-    }
-  ];
+  return serviceRoutes("mms", "hmac", [["POST", /^\/telco-messaging$/, (r) => sendMms(services, r)]]);
 }
 
 function sendMms(services: SandboxServices, request: RequestInfo): ServiceResponse {

@@ -3,9 +3,9 @@
 // endpoints /sms/optouts:add|:remove|:check.
 
 import { randomUUID } from "node:crypto";
-import { smsValidationError, tooManyRequests, type ServiceResponse } from "../errors";
+import { smsValidationError, type ServiceResponse } from "../errors";
 import { isE164, senderKind } from "../phone-numbers";
-import { callHook, type RequestInfo, type Route, type SandboxServices } from "../services";
+import { serviceRoutes, takeQuota, type RequestInfo, type Route, type SandboxServices } from "../services";
 import type { SmsRecord } from "../types";
 import { isObject, parseJsonObject, stringOrUndefined, type JsonObject } from "./json";
 
@@ -28,17 +28,10 @@ export interface RecipientResult {
 }
 
 export function smsRoutes(services: SandboxServices): Route[] {
-  const route = (method: string, pattern: RegExp, handle: (r: RequestInfo) => ServiceResponse): Route => ({
-    method,
-    pattern,
-    channel: "sms",
-    auth: "hmac",
-    handle
-  });
-  return [
-    route("POST", /^\/sms$/, (r) => sendSms(services, r)),
-    route("POST", /^\/sms\/optouts:(add|remove|check)$/, (r) => optOuts(services, r))
-  ];
+  return serviceRoutes("sms", "hmac", [
+    ["POST", /^\/sms$/, (r) => sendSms(services, r)],
+    ["POST", /^\/sms\/optouts:(add|remove|check)$/, (r) => optOuts(services, r)]
+  ]);
 }
 
 function sendSms(services: SandboxServices, request: RequestInfo): ServiceResponse {
@@ -60,7 +53,7 @@ function sendSms(services: SandboxServices, request: RequestInfo): ServiceRespon
     if (tag !== undefined) record.tag = tag;
     if (to.repeatabilityRequestId !== undefined) record.repeatabilityRequestId = to.repeatabilityRequestId;
     services.store.sms.push(record);
-    callHook(() => services.hooks.smsSent(record));
+    services.hooks.smsSent(record);
   });
   return { status: 202, body: { value } };
 }
@@ -123,11 +116,7 @@ export function sendToRecipients(
     if (result.successful) toSend.push({ recipient, result });
   }
   const kind = senderKind(from) ?? "longCode";
-  const decision = services.quotaTracker.take(`sms:${kind}:${from}`, services.quotas.sms[kind], toSend.length);
-  if (!decision.allowed) {
-    services.countThrottled(channel);
-    throw tooManyRequests(decision.retryAfterSimMs, services.clock.toReal(decision.retryAfterSimMs));
-  }
+  takeQuota(services, channel, `sms:${kind}:${from}`, services.quotas.sms[kind], toSend.length);
   for (const { recipient, result } of toSend) {
     const messageId = outgoingMessageId();
     result.messageId = messageId;
