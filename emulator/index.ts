@@ -8,7 +8,7 @@ import { TokenAuthority, type IssuedToken } from "./auth/tokens";
 import { loadOrCreateCertificates } from "./certificates";
 import { Clock } from "./clock";
 import { createControl, type SandboxControl } from "./control";
-import { EventGridBroker } from "./eventgrid";
+import { EventGridBroker, resourceTopic } from "./eventgrid";
 import { FaultInjector, type FaultOptions } from "./faults";
 import { chatRoutes } from "./handlers/chat";
 import { emailRoutes } from "./handlers/email";
@@ -81,7 +81,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const accessKey = options.accessKey ?? SANDBOX_ACCESS_KEY;
   const resourceName = options.resourceName ?? "sandbox";
   const resourceId = guidFrom(resourceName);
-  const topic = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/sandbox/providers/Microsoft.Communication/communicationServices/${resourceName}`;
+  const topic = resourceTopic(resourceName);
   const clock = new Clock(options.timeScale ?? 1);
   const certificates = await loadOrCreateCertificates(options.stateDir);
 

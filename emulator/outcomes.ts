@@ -46,6 +46,11 @@ const emailDetails: Record<EmailOutcomeKind, string> = {
   failed: "The email failed to be delivered.",
 };
 
+/** What a phone that opted out of a sender gets, whatever the rules say: the carrier blocks it. */
+export function optedOutOutcome(): SmsOutcome {
+  return { outcome: "optedOut", reportDelayMs: defaultReportDelayMs, phoneOffMs: 0, details: smsDetails.optedOut };
+}
+
 interface CompiledRule {
   rule: OutcomeRule;
   pattern: RegExp;

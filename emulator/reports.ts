@@ -18,8 +18,7 @@ import {
 import type { EmailDeliveryStatus, EventContext, SmsDeliveryAttempt } from "./events";
 import { defaultTopic } from "./eventgrid/broker";
 import type { EventGridEventShape } from "./eventgrid/types";
-import { defaultReportDelayMs } from "./outcomes";
-import type { EmailOutcomeKind, Outcomes, SmsOutcome } from "./outcomes";
+import { optedOutOutcome, type EmailOutcomeKind, type Outcomes, type SmsOutcome } from "./outcomes";
 import type { ChatParticipantRecord, EmailRecord, SandboxHooks, SmsRecord, ChatMessageRecord } from "./types";
 
 /** The clock operations the scheduler needs (emulator/clock.ts provides them). */
@@ -160,11 +159,8 @@ export function createReportScheduler(deps: ReportSchedulerDeps): ReportSchedule
   function smsSent(record: SmsRecord): void {
     if (!record.enableDeliveryReport) return;
     publishSafely(() => {
-      const scripted = outcomes.sms(record.to);
       // An opt-out recorded from an inbound STOP wins over any rule, as the carrier blocks it.
-      const outcome: SmsOutcome = store.isOptedOut(record.from, record.to)
-        ? { outcome: "optedOut", reportDelayMs: defaultReportDelayMs, phoneOffMs: 0, details: "Sender blocked for given recipient" }
-        : scripted;
+      const outcome: SmsOutcome = store.isOptedOut(record.from, record.to) ? optedOutOutcome() : outcomes.sms(record.to);
       const sentAt = clock.now();
       const attempts = smsAttempts(outcome, sentAt, countSmsSegments(record.message));
       later(outcome.reportDelayMs, () =>

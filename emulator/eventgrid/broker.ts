@@ -17,8 +17,12 @@ import type {
   SubscriptionOptions,
 } from "./types";
 
-export const defaultTopic =
-  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/sandbox/providers/Microsoft.Communication/communicationServices/sandbox";
+/** The Event Grid topic (source) of the emulated ACS resource `resourceName`. */
+export function resourceTopic(resourceName: string): string {
+  return `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/sandbox/providers/Microsoft.Communication/communicationServices/${resourceName}`;
+}
+
+export const defaultTopic = resourceTopic("sandbox");
 
 export interface EventGridBrokerOptions {
   clock: SimulatedClock;
