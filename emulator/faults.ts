@@ -74,8 +74,8 @@ export class FaultInjector {
   }
 }
 
-/** Small seeded PRNG: the same seed gives the same sequence on every run. */
-function mulberry32(seed: number): () => number {
+/** Small seeded PRNG (mulberry32): the same seed gives the same sequence on every run. */
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -12,7 +12,7 @@ import acsEmail from "../../nodes/acs-email";
 import acsSms from "../../nodes/acs-sms";
 import { helper, sandboxPerSuite, type NodeModule } from "../helpers/node-red";
 import { sandboxConfig, startTestSandbox, type Sandbox } from "../helpers/sandbox";
-import { EventsHarness, coreNode } from "./acs-events.fixture";
+import { EventsHarness, coreNode, type EventMsg } from "./acs-events.fixture";
 
 const SECRET = "loop-secret";
 const PATH = "/acs/events";
@@ -20,15 +20,6 @@ const FROM = "+18005550100";
 const SENDER = "DoNotReply@contoso.test";
 const FAILING_PHONE = "+15555550199";
 const BOUNCING = "*@bounce.test";
-
-type EventMsg = NodeMessage & {
-  topic: string;
-  payload: Record<string, unknown>;
-  event: Record<string, unknown>;
-  acs: Record<string, unknown> & { sent?: Record<string, unknown> };
-  correlationId?: string;
-  contact?: Record<string, unknown>;
-};
 
 type SentMsg = NodeMessage & { acs: Record<string, unknown> };
 

@@ -5,6 +5,7 @@
 // every OPTIONS request and parse every JSON body when httpAdminRoot and httpNodeRoot are both "/",
 // the default), then httpNode. The helper's RED also lacks `hooks`, which the "after flow"
 // acknowledgement uses: it is given the runtime's own, as Node-RED gives nodes.
+import type { NodeMessage } from "node-red";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import acsEvents from "../../nodes/acs-events";
@@ -12,6 +13,16 @@ import { capturingRed, helper, type NodeModule } from "../helpers/node-red";
 import { runtimeRequire } from "../helpers/runtime";
 
 type FlowNode = Record<string, unknown>;
+
+/** A msg as acs-events emits it. */
+export type EventMsg = NodeMessage & {
+  topic: string;
+  payload: Record<string, unknown>;
+  event: Record<string, unknown>;
+  acs: Record<string, unknown> & { sent?: Record<string, unknown> };
+  correlationId?: string;
+  contact?: Record<string, unknown>;
+};
 
 /** Core node modules of the runtime under test (function, delay, ...), by their file under core/. */
 export function coreNode(file: string): NodeModule {

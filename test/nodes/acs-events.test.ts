@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import type { EventEmitter } from "node:events";
-import type { NodeMessage } from "node-red";
 import acsConfig from "../../nodes/acs-config";
 import type { AcsConfigNode } from "../../nodes/lib/config-node";
 import { helper, type NodeModule } from "../helpers/node-red";
-import { EventsHarness, TOPIC, cloudEvent, coreNode, eventGridEvent, post, smsDeliveryReport } from "./acs-events.fixture";
+import { EventsHarness, TOPIC, cloudEvent, coreNode, eventGridEvent, post, smsDeliveryReport, type EventMsg } from "./acs-events.fixture";
 
 const SECRET = "s3cret-for-tests-only";
 const PATH = "/acs/events";
@@ -12,15 +11,6 @@ const SMS_REPORT = "Microsoft.Communication.SMSDeliveryReportReceived";
 const SMS_RECEIVED = "Microsoft.Communication.SMSReceived";
 const EMAIL_REPORT = "Microsoft.Communication.EmailDeliveryReportReceived";
 const CHAT_RECEIVED = "Microsoft.Communication.ChatMessageReceived";
-
-type EventMsg = NodeMessage & {
-  topic: string;
-  payload: Record<string, unknown>;
-  event: Record<string, unknown>;
-  acs: Record<string, unknown> & { sent?: Record<string, unknown> };
-  correlationId?: string;
-  contact?: Record<string, unknown>;
-};
 
 function eventsNode(props: Record<string, unknown> = {}): Record<string, unknown> {
   return { id: "events", type: "acs-events", path: PATH, wires: [["out"]], ...props };

@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { chatMessageEvents, emailDeliveryReportEvent, emailEngagementEvent, smsDeliveryReportEvent, smsReceivedEvent, type EventContext } from "../../emulator/events";
 import { toCloudEvent } from "../../emulator/eventgrid/schemas";
+import { mulberry32 } from "../../emulator/faults";
 
 export interface FuzzRequest {
   name: string;
@@ -17,17 +18,8 @@ export interface FuzzRequest {
 
 type Json = Record<string, unknown>;
 
-/** Small seeded PRNG (mulberry32): the same seed gives the same corpus. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The sandbox's seeded PRNG: the same seed gives the same corpus. */
+export const seededRandom = mulberry32;
 
 const context: EventContext = {
   topic: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Communication/communicationServices/fuzz",
