@@ -130,7 +130,7 @@ function bearerUser(services: SandboxServices, token: string): string | undefine
   if ("failure" in verdict) return undefined;
   const user = services.store.users.get(verdict.userId);
   if (!user || user.deleted) return undefined;
-  if (user.tokensRevokedAt !== undefined && verdict.claims.iatMs < user.tokensRevokedAt) return undefined;
+  if (user.tokensRevokedThrough !== undefined && verdict.claims.seq <= user.tokensRevokedThrough) return undefined;
   return verdict.userId;
 }
 

@@ -6,8 +6,8 @@ import type { ChatMessageRecord, ChatParticipantRecord, EmailRecord, MmsRecord, 
 export interface UserRecord {
   id: string;
   createdAt: number;
-  /** Tokens issued before this instant (real ms) are refused. */
-  tokensRevokedAt?: number;
+  /** Tokens whose issue sequence number is at most this are refused (see TokenClaims.seq). */
+  tokensRevokedThrough?: number;
   deleted: boolean;
 }
 

@@ -19,8 +19,11 @@ export interface TokenClaims {
   acsScope: string;
   resourceId: string;
   resourceLocation: string;
-  /** Issue time in milliseconds, so a revocation in the same second as an issue is decided right. */
-  iatMs: number;
+  /**
+   * Issue order within this sandbox: a revocation refuses every token issued before it, which even a
+   * millisecond clock cannot tell apart from one issued in the same millisecond after it.
+   */
+  seq: number;
 }
 
 export interface IssuedToken {
@@ -33,8 +36,14 @@ export type TokenFailure = "malformed" | "bad-signature" | "expired" | "missing-
 
 export class TokenAuthority {
   private readonly secret = randomBytes(32);
+  private issued = 0;
 
   constructor(private readonly resourceId: string) {}
+
+  /** The sequence number of the last token issued: a revocation now refuses it and all before it. */
+  get lastIssued(): number {
+    return this.issued;
+  }
 
   /** `userId` is the full identity (`8:acs:<resource>_<guid>`). */
   issue(userId: string, scopes: readonly string[], lifetimeMs: number, nowMs = Date.now()): IssuedToken {
@@ -48,7 +57,7 @@ export class TokenAuthority {
       acsScope: scopes.join(","),
       resourceId: this.resourceId,
       resourceLocation: "unitedstates",
-      iatMs: nowMs
+      seq: ++this.issued
     };
     const header = { alg: "HS256", typ: "JWT", kid: "sandbox" };
     const unsigned = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;

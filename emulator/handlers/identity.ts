@@ -49,7 +49,7 @@ function issueToken(services: SandboxServices, request: RequestInfo): ServiceRes
 function revokeTokens(services: SandboxServices, request: RequestInfo): ServiceResponse {
   const id = existingUser(services, request.params[0]);
   const user = services.store.users.get(id);
-  if (user) user.tokensRevokedAt = Date.now();
+  if (user) user.tokensRevokedThrough = services.tokens.lastIssued;
   return { status: 204 };
 }
 
@@ -58,7 +58,7 @@ function deleteIdentity(services: SandboxServices, request: RequestInfo): Servic
   const user = services.store.users.get(id);
   if (user) {
     user.deleted = true;
-    user.tokensRevokedAt = Date.now();
+    user.tokensRevokedThrough = services.tokens.lastIssued;
   }
   return { status: 204 };
 }
