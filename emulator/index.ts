@@ -5,23 +5,23 @@
 
 import { createHash } from "node:crypto";
 import { TokenAuthority, type IssuedToken } from "./auth/tokens";
-import { loadOrCreateCertificates } from "./certificates";
-import { Clock } from "./clock";
-import { createControl, type SandboxControl } from "./control";
+import { loadOrCreateCertificates } from "./http/certificates";
+import { Clock } from "./state/clock";
+import { createControl, type SandboxControl } from "./http/control-api";
 import { EventGridBroker, resourceTopic } from "./eventgrid";
-import { FaultInjector, type FaultOptions } from "./faults";
+import { FaultInjector, type FaultOptions } from "./state/faults";
 import { chatRoutes } from "./handlers/chat";
 import { emailRoutes } from "./handlers/email";
 import { identityRoutes } from "./handlers/identity";
 import { mmsRoutes } from "./handlers/mms";
 import { smsRoutes } from "./handlers/sms";
-import { Outcomes } from "./outcomes";
-import { DEFAULT_QUOTAS, QuotaTracker, resolveQuotas, type QuotaOptions } from "./quotas";
-import { createReportScheduler } from "./reports";
-import { createRequestListener, listenHttps } from "./server";
-import type { SandboxServices } from "./services";
-import { SandboxStore } from "./store";
-import type { OutcomeRule } from "./types";
+import { Outcomes } from "./state/outcomes";
+import { DEFAULT_QUOTAS, QuotaTracker, resolveQuotas, type QuotaOptions } from "./state/quotas";
+import { createReportScheduler } from "./eventgrid/report-scheduler";
+import { createRequestListener, listenHttps } from "./http/server";
+import type { SandboxServices } from "./handlers/services";
+import { SandboxStore } from "./state/store";
+import type { OutcomeRule } from "./state/types";
 
 /**
  * The sandbox's well-known development access key (like Azurite's account key): public, printed,
@@ -191,7 +191,7 @@ function guidFrom(name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-export type { SandboxControl } from "./control";
-export type { FaultOptions } from "./faults";
-export type { QuotaOptions, RateLimits } from "./quotas";
-export type { OutcomeRule } from "./types";
+export type { SandboxControl } from "./http/control-api";
+export type { FaultOptions } from "./state/faults";
+export type { QuotaOptions, RateLimits } from "./state/quotas";
+export type { OutcomeRule } from "./state/types";

@@ -1,15 +1,15 @@
 // acs-chat: chat thread operations as the acs-config node's chat service identity (post, manage
 // threads and participants, history, read receipts, "has read", typing, users and tokens).
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
-import type { AcsResource } from "./lib/acs-resource";
-import { readChatRequest, type ChatField, type MessageDefaults } from "./lib/chat-request";
-import { runChatRequest, type ChatOutcome } from "./lib/chat-runner";
-import { parseOperation } from "./lib/chat-validation";
-import { configuredResource } from "./lib/config-node";
-import { handleInput, statusText } from "./lib/input-handler";
-import { contactOf, correlationIdOf } from "./lib/send-identity";
-import { SenderStatus } from "./lib/sender-status";
-import { evaluateTyped } from "./lib/typed-input";
+import type { AcsResource } from "./lib/connection/resource";
+import { readChatRequest, type ChatField, type MessageDefaults } from "./lib/chat/request";
+import { runChatRequest, type ChatOutcome } from "./lib/chat/runner";
+import { parseOperation } from "./lib/chat/validation";
+import { configuredResource } from "./lib/node-red/config-node";
+import { handleInput, statusText } from "./lib/node-red/input-handler";
+import { contactOf, correlationIdOf } from "./lib/node-red/send-identity";
+import { SenderStatus } from "./lib/node-red/sender-status";
+import { evaluateTyped } from "./lib/node-red/typed-input";
 
 type TypedFields = { [F in ChatField as F]: string } & { [F in ChatField as `${F}Type`]: string };
 

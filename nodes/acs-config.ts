@@ -2,13 +2,13 @@
 // the chat service identity, the send queues and the correlation store (see lib/acs-resource.ts),
 // and serves the editor's "Test connection" button.
 import type { Node, NodeAPI, NodeDef } from "node-red";
-import { AcsResource, CLOSE_GRACE_MS } from "./lib/acs-resource";
-import type { LimitOverrides } from "./lib/channel-limits";
-import { checkConnection } from "./lib/connection-check";
-import type { AcsConfigCredentials, AcsConfigProperties } from "./lib/connection-settings";
-import type { AcsConfigNode } from "./lib/config-node";
-import { resolveCredentialEnv } from "./lib/env-credentials";
-import { statusText } from "./lib/input-handler";
+import { AcsResource, CLOSE_GRACE_MS } from "./lib/connection/resource";
+import type { LimitOverrides } from "./lib/connection/channel-limits";
+import { checkConnection } from "./lib/connection/check";
+import type { AcsConfigCredentials, AcsConfigProperties } from "./lib/connection/settings";
+import type { AcsConfigNode } from "./lib/node-red/config-node";
+import { resolveCredentialEnv } from "./lib/node-red/env-credentials";
+import { statusText } from "./lib/node-red/input-handler";
 
 interface AcsConfigDef extends NodeDef, AcsConfigProperties {
   chatUserId: string;

@@ -2,18 +2,18 @@
 // text and/or html, attachments and inline images, reply-to, headers), or in batch mode one
 // personalised email per recipient of msg.payload followed by a summary msg.
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
-import type { AcsResource } from "./lib/acs-resource";
-import { configuredResource } from "./lib/config-node";
-import { formatAddresses, parseSingleAddress } from "./lib/email-addresses";
-import { batchEntries, batchRecipient, checkTemplate, runBatch, type BatchItemResult } from "./lib/email-batch";
-import { renderTexts, resolveEmailFields, type EmailFieldsDef, type ResolvedEmailFields } from "./lib/email-fields";
-import { buildEmailMessage } from "./lib/email-message";
-import { sendEmail, type Completion, type EmailSendOutcome } from "./lib/email-send";
-import { EmailStatus } from "./lib/email-status";
-import { AcsError, serviceError } from "./lib/errors";
-import { handleInput, type Send } from "./lib/input-handler";
-import { contactOf, correlationIdOf } from "./lib/send-identity";
-import { evaluateTyped } from "./lib/typed-input";
+import type { AcsResource } from "./lib/connection/resource";
+import { configuredResource } from "./lib/node-red/config-node";
+import { formatAddresses, parseSingleAddress } from "./lib/email/addresses";
+import { batchEntries, batchRecipient, checkTemplate, runBatch, type BatchItemResult } from "./lib/email/batch";
+import { renderTexts, resolveEmailFields, type EmailFieldsDef, type ResolvedEmailFields } from "./lib/email/fields";
+import { buildEmailMessage } from "./lib/email/message";
+import { sendEmail, type Completion, type EmailSendOutcome } from "./lib/email/send";
+import { EmailStatus } from "./lib/email/status";
+import { AcsError, serviceError } from "./lib/core/errors";
+import { handleInput, type Send } from "./lib/node-red/input-handler";
+import { contactOf, correlationIdOf } from "./lib/node-red/send-identity";
+import { evaluateTyped } from "./lib/node-red/typed-input";
 
 interface AcsEmailDef extends NodeDef, EmailFieldsDef {
   config: string;

@@ -3,20 +3,20 @@
 // what the send nodes recorded. The request path lives in lib/event-webhook.ts; this file reads the
 // node's settings, turns events into messages and keeps the status.
 import type { Node, NodeAPI, NodeDef, NodeMessage } from "node-red";
-import type { AcsResource } from "./lib/acs-resource";
-import { configuredResource } from "./lib/config-node";
-import { resolveCredentialEnv } from "./lib/env-credentials";
-import { correlate } from "./lib/event-correlation";
-import { EventDedupe } from "./lib/event-dedupe";
-import { eventMessage, type EventMessage } from "./lib/event-message";
-import { normaliseEvent } from "./lib/event-normalise";
-import type { ParsedEvent } from "./lib/event-parse";
-import { EventStatus } from "./lib/event-status";
-import { EVENT_GROUPS, EventTypeSelection, eventGroup, shortEventType } from "./lib/event-types";
-import { webhookHandlers, type WebhookOutcome } from "./lib/event-webhook";
-import { flowCompletion, type HooksLike } from "./lib/flow-completion";
-import { statusText, withoutHint } from "./lib/input-handler";
-import { addWebhookRoute, normalisePath, type WebhookRoute } from "./lib/webhook-route";
+import type { AcsResource } from "./lib/connection/resource";
+import { configuredResource } from "./lib/node-red/config-node";
+import { resolveCredentialEnv } from "./lib/node-red/env-credentials";
+import { correlate } from "./lib/events/correlation";
+import { EventDedupe } from "./lib/events/dedupe";
+import { eventMessage, type EventMessage } from "./lib/events/message";
+import { normaliseEvent } from "./lib/events/normalise";
+import type { ParsedEvent } from "./lib/events/parse";
+import { EventStatus } from "./lib/events/status";
+import { EVENT_GROUPS, EventTypeSelection, eventGroup, shortEventType } from "./lib/events/types";
+import { webhookHandlers, type WebhookOutcome } from "./lib/events/webhook/receiver";
+import { flowCompletion, type HooksLike } from "./lib/events/flow-completion";
+import { statusText, withoutHint } from "./lib/node-red/input-handler";
+import { addWebhookRoute, normalisePath, type WebhookRoute } from "./lib/events/webhook/route";
 
 interface AcsEventsDef extends NodeDef {
   config?: string;

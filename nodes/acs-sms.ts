@@ -1,16 +1,16 @@
 // acs-sms: sends an SMS (or, with attachments, an MMS through the preview API) to one or many
 // numbers through the config node's shared send queue, and reports each recipient in msg.acs.
 import type { Node, NodeAPI, NodeDef } from "node-red";
-import { CLOSE_GRACE_MS, type AcsResource } from "./lib/acs-resource";
-import { configuredResource } from "./lib/config-node";
-import { handleInput, statusText } from "./lib/input-handler";
-import { sendMms } from "./lib/mms-send";
-import { contactOf, correlationIdOf } from "./lib/send-identity";
-import { SenderStatus } from "./lib/sender-status";
-import { prepareSms, SMS_LONG_MESSAGE_LENGTH } from "./lib/sms-request";
-import { correlationRecorder, resultMessages, type OutputMode, type SendSummary } from "./lib/sms-output";
-import { sendSms } from "./lib/sms-send";
-import { evaluateText, evaluateTyped } from "./lib/typed-input";
+import { CLOSE_GRACE_MS, type AcsResource } from "./lib/connection/resource";
+import { configuredResource } from "./lib/node-red/config-node";
+import { handleInput, statusText } from "./lib/node-red/input-handler";
+import { sendMms } from "./lib/sms/mms-send";
+import { contactOf, correlationIdOf } from "./lib/node-red/send-identity";
+import { SenderStatus } from "./lib/node-red/sender-status";
+import { prepareSms, SMS_LONG_MESSAGE_LENGTH } from "./lib/sms/request";
+import { correlationRecorder, resultMessages, type OutputMode, type SendSummary } from "./lib/sms/output";
+import { sendSms } from "./lib/sms/send";
+import { evaluateText, evaluateTyped } from "./lib/node-red/typed-input";
 
 interface AcsSmsDef extends NodeDef {
   config: string;

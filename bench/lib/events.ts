@@ -3,7 +3,7 @@
 // resource's subscription delivers them. Each event's id is left as a placeholder so that every
 // request can carry fresh ids (the node drops repeats).
 import { randomUUID } from "node:crypto";
-import { chatMessageEvents, emailDeliveryReportEvent, emailEngagementEvent, smsDeliveryReportEvent, smsReceivedEvent, type EventContext } from "../../emulator/events";
+import { chatMessageEvents, emailDeliveryReportEvent, emailEngagementEvent, smsDeliveryReportEvent, smsReceivedEvent, type EventContext } from "../../emulator/eventgrid/acs-events";
 import type { EventGridEventShape } from "../../emulator/eventgrid/types";
 
 const ID_PLACEHOLDER = "__EVENT_ID__";

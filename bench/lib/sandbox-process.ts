@@ -3,7 +3,7 @@
 // options arrive in argv as JSON, the connection details go back over IPC, and the parent asks for
 // record summaries over the same channel.
 import { startSandbox, type Sandbox, type SandboxOptions } from "../../emulator";
-import type { EmailRecord, SmsRecord } from "../../emulator/types";
+import type { EmailRecord, SmsRecord } from "../../emulator/state/types";
 
 export interface SandboxReady {
   type: "ready";

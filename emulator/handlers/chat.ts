@@ -2,7 +2,7 @@
 // participants, read receipts and typing, with the service's limits and absolute nextLink paging.
 
 import { randomUUID } from "node:crypto";
-import { badRequest, serviceError, type ServiceError, type ServiceResponse } from "../errors";
+import { badRequest, serviceError, type ServiceError, type ServiceResponse } from "../http/errors";
 import {
   headerValue,
   serviceDate,
@@ -11,10 +11,10 @@ import {
   type RequestInfo,
   type Route,
   type SandboxServices
-} from "../services";
-import type { ChatThreadState, StoredChatMessage, StoredParticipant, SystemMessageType } from "../store";
-import type { ChatMessageRecord, ChatParticipantRecord } from "../types";
-import { isObject, parseJsonObject, stringOrUndefined, stringRecord, type JsonObject } from "./json";
+} from "./services";
+import type { ChatThreadState, StoredChatMessage, StoredParticipant, SystemMessageType } from "../state/store";
+import type { ChatMessageRecord, ChatParticipantRecord } from "../state/types";
+import { isObject, parseJsonObject, stringOrUndefined, stringRecord, type JsonObject } from "../http/json";
 
 export const CHAT_API_VERSION = "2025-03-15";
 export const CHAT_MAX_PARTICIPANTS = 250;

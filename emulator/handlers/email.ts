@@ -3,11 +3,11 @@
 // Succeeded | Failed over simulated time. Operation-Id makes a send idempotent.
 
 import { randomUUID } from "node:crypto";
-import { badRequest, serviceError, type ServiceResponse } from "../errors";
-import type { EmailDomainKind } from "../quotas";
-import { headerValue, serviceRoutes, takeQuota, type RequestInfo, type Route, type SandboxServices } from "../services";
-import type { EmailAddress, EmailAttachment, EmailRecord } from "../types";
-import { isObject, parseJsonObject, stringOrUndefined, stringRecord } from "./json";
+import { badRequest, serviceError, type ServiceResponse } from "../http/errors";
+import type { EmailDomainKind } from "../state/quotas";
+import { headerValue, serviceRoutes, takeQuota, type RequestInfo, type Route, type SandboxServices } from "./services";
+import type { EmailAddress, EmailAttachment, EmailRecord } from "../state/types";
+import { isObject, parseJsonObject, stringOrUndefined, stringRecord } from "../http/json";
 
 export const EMAIL_API_VERSION = "2025-09-01";
 export const EMAIL_MAX_RECIPIENTS = 50;

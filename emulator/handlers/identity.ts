@@ -3,9 +3,9 @@
 
 import { randomUUID } from "node:crypto";
 import { TOKEN_SCOPES } from "../auth/tokens";
-import { serviceError, type ServiceError, type ServiceResponse } from "../errors";
-import { serviceRoutes, type Route, type RequestInfo, type SandboxServices } from "../services";
-import { parseJsonObject, type JsonObject } from "./json";
+import { serviceError, type ServiceError, type ServiceResponse } from "../http/errors";
+import { serviceRoutes, type Route, type RequestInfo, type SandboxServices } from "./services";
+import { parseJsonObject, type JsonObject } from "../http/json";
 
 const MIN_EXPIRES_IN_MINUTES = 60;
 const MAX_EXPIRES_IN_MINUTES = 1440;

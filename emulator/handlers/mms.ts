@@ -2,10 +2,10 @@
 // ?api-version=2023-05-14-privatepreview, body {from, recipients:[{to}], message, attachments}.
 // Answers like SMS: 202 with a per-recipient `value[]`.
 
-import { smsValidationError, type ServiceResponse } from "../errors";
-import { serviceRoutes, type RequestInfo, type Route, type SandboxServices } from "../services";
-import type { MmsRecord } from "../types";
-import { isObject, parseJsonObject, stringOrUndefined } from "./json";
+import { smsValidationError, type ServiceResponse } from "../http/errors";
+import { serviceRoutes, type RequestInfo, type Route, type SandboxServices } from "./services";
+import type { MmsRecord } from "../state/types";
+import { isObject, parseJsonObject, stringOrUndefined } from "../http/json";
 import { checkSender, readRecipients, sendToRecipients } from "./sms";
 
 export const MMS_MAX_MESSAGE_LENGTH = 1000;

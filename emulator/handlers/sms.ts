@@ -3,11 +3,11 @@
 // endpoints /sms/optouts:add|:remove|:check.
 
 import { randomUUID } from "node:crypto";
-import { smsValidationError, type ServiceResponse } from "../errors";
-import { isE164, senderKind } from "../phone-numbers";
-import { serviceRoutes, takeQuota, type RequestInfo, type Route, type SandboxServices } from "../services";
-import type { SmsRecord } from "../types";
-import { isObject, parseJsonObject, stringOrUndefined, type JsonObject } from "./json";
+import { smsValidationError, type ServiceResponse } from "../http/errors";
+import { isE164, senderKind } from "../state/phone-numbers";
+import { serviceRoutes, takeQuota, type RequestInfo, type Route, type SandboxServices } from "./services";
+import type { SmsRecord } from "../state/types";
+import { isObject, parseJsonObject, stringOrUndefined, type JsonObject } from "../http/json";
 
 export const SMS_MAX_RECIPIENTS = 100;
 export const SMS_MAX_MESSAGE_LENGTH = 2048;

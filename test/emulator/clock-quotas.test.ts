@@ -1,8 +1,8 @@
 // Unit tests of the sandbox's clock and quota windows: the arithmetic the contract suites rely on.
 
 import assert from "node:assert/strict";
-import { Clock } from "../../emulator/clock";
-import { QuotaTracker, resolveQuotas, DEFAULT_QUOTAS } from "../../emulator/quotas";
+import { Clock } from "../../emulator/state/clock";
+import { QuotaTracker, resolveQuotas, DEFAULT_QUOTAS } from "../../emulator/state/quotas";
 
 describe("sandbox clock", function () {
   let clock: Clock;

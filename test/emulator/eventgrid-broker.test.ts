@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { generate } from "selfsigned";
-import { Clock } from "../../emulator/clock";
+import { Clock } from "../../emulator/state/clock";
 import { EventGridBroker, defaultTopic } from "../../emulator/eventgrid";
 import type { EventGridEventShape, SubscriptionOptions } from "../../emulator/eventgrid";
 import { WebhookReceiver, until } from "./eventgrid-webhook-receiver";

@@ -3,13 +3,13 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import type { EventGridEvent } from "@azure/eventgrid";
-import { Clock } from "../../emulator/clock";
+import { Clock } from "../../emulator/state/clock";
 import { EventGridBroker } from "../../emulator/eventgrid";
-import { Outcomes } from "../../emulator/outcomes";
-import { createReportScheduler, ScenarioError } from "../../emulator/reports";
-import type { ReportScheduler } from "../../emulator/reports";
-import { SandboxStore } from "../../emulator/store";
-import type { EmailRecord, OutcomeRule, SmsRecord } from "../../emulator/types";
+import { Outcomes } from "../../emulator/state/outcomes";
+import { createReportScheduler, ScenarioError } from "../../emulator/eventgrid/report-scheduler";
+import type { ReportScheduler } from "../../emulator/eventgrid/report-scheduler";
+import { SandboxStore } from "../../emulator/state/store";
+import type { EmailRecord, OutcomeRule, SmsRecord } from "../../emulator/state/types";
 import { WebhookReceiver } from "./eventgrid-webhook-receiver";
 
 const acsNumber = "+18005550100";

@@ -8,7 +8,7 @@ import { CommunicationIdentityClient } from "@azure/communication-identity";
 import type { NodeMessage } from "node-red";
 import acsConfig = require("../../nodes/acs-config");
 import acsChat = require("../../nodes/acs-chat");
-import type { AcsConfigNode } from "../../nodes/lib/config-node";
+import type { AcsConfigNode } from "../../nodes/lib/node-red/config-node";
 import { helper } from "../helpers/node-red";
 import { sandboxConfig, type Sandbox } from "../helpers/sandbox";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { AcsConfigNode } from "../../nodes/lib/config-node";
+import type { AcsConfigNode } from "../../nodes/lib/node-red/config-node";
 import { helper, sandboxPerSuite } from "../helpers/node-red";
 import { startTestSandbox, type Sandbox } from "../helpers/sandbox";
 import { loadChatFlow, run, serviceUserId, type ChatMsg } from "./acs-chat-fixture";

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { AzureKeyCredential } from "@azure/core-auth";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import acsConfig = require("../../nodes/acs-config");
-import { AcsResource } from "../../nodes/lib/acs-resource";
-import type { AcsConfigNode } from "../../nodes/lib/config-node";
+import { AcsResource } from "../../nodes/lib/connection/resource";
+import type { AcsConfigNode } from "../../nodes/lib/node-red/config-node";
 import { helper, sandboxPerSuite } from "../helpers/node-red";
 import { sandboxConfig, type Sandbox } from "../helpers/sandbox";
 

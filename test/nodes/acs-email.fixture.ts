@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import type { NodeMessage } from "node-red";
 import acsConfig = require("../../nodes/acs-config");
 import acsEmail = require("../../nodes/acs-email");
-import type { AcsConfigNode } from "../../nodes/lib/config-node";
+import type { AcsConfigNode } from "../../nodes/lib/node-red/config-node";
 import { helper } from "../helpers/node-red";
 import { sandboxConfig, startTestSandbox, type Sandbox } from "../helpers/sandbox";
 

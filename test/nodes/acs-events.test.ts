@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { EventEmitter } from "node:events";
 import acsConfig from "../../nodes/acs-config";
-import type { AcsConfigNode } from "../../nodes/lib/config-node";
+import type { AcsConfigNode } from "../../nodes/lib/node-red/config-node";
 import { helper, type NodeModule } from "../helpers/node-red";
 import { EventsHarness, TOPIC, cloudEvent, coreNode, eventGridEvent, post, smsDeliveryReport, type EventMsg } from "./acs-events.fixture";
 

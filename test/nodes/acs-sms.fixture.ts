@@ -5,7 +5,7 @@ import type { EventEmitter } from "node:events";
 import type { Node, NodeMessage } from "node-red";
 import acsConfig = require("../../nodes/acs-config");
 import acsSms = require("../../nodes/acs-sms");
-import type { AcsConfigNode } from "../../nodes/lib/config-node";
+import type { AcsConfigNode } from "../../nodes/lib/node-red/config-node";
 import { helper } from "../helpers/node-red";
 import { sandboxConfig, type Sandbox } from "../helpers/sandbox";
 

@@ -4,9 +4,9 @@
 // over the size limit (declared and chunked), and deep nesting. Real events come from the sandbox's
 // own builders, in the shapes the service sends.
 import { randomUUID } from "node:crypto";
-import { chatMessageEvents, emailDeliveryReportEvent, emailEngagementEvent, smsDeliveryReportEvent, smsReceivedEvent, type EventContext } from "../../emulator/events";
+import { chatMessageEvents, emailDeliveryReportEvent, emailEngagementEvent, smsDeliveryReportEvent, smsReceivedEvent, type EventContext } from "../../emulator/eventgrid/acs-events";
 import { toCloudEvent } from "../../emulator/eventgrid/schemas";
-import { mulberry32 } from "../../emulator/faults";
+import { mulberry32 } from "../../emulator/state/faults";
 
 export interface FuzzRequest {
   name: string;

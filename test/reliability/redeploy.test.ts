@@ -3,8 +3,8 @@
 // stopped the queues are closed and idle and no timer is left running.
 import assert from "node:assert/strict";
 import type { NodeMessage } from "node-red";
-import type { AcsConfigNode } from "../../nodes/lib/config-node";
-import type { SendQueue } from "../../nodes/lib/send-queue";
+import type { AcsConfigNode } from "../../nodes/lib/node-red/config-node";
+import type { SendQueue } from "../../nodes/lib/core/send-queue";
 import { helper, sandboxPerSuite } from "../helpers/node-red";
 import { startTestSandbox, type Sandbox } from "../helpers/sandbox";
 import type { OutcomeLedger } from "./outcome-ledger";

@@ -1,0 +1,207 @@
+// The sandbox's HTTPS front: one path for every request. Read the body -> latency and 5xx faults ->
+// authenticate (HMAC or Bearer) -> route to a handler -> answer, or drop the connection after the
+// handler ran when a drop fault says so. /_sandbox/* goes to the control API without auth.
+
+import { createServer, type Server } from "node:https";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { verifyHmac } from "../auth/hmac";
+import { ServiceError, serviceError, smsUnauthorized, type ServiceResponse } from "./errors";
+import type { FaultInjector } from "../state/faults";
+import type { RequestInfo, Route, SandboxServices } from "../handlers/services";
+
+/** Bodies above this are refused before any handler sees them (email allows 10 MB). */
+const MAX_BODY_BYTES = 12 * 1024 * 1024;
+const CONTROL_PREFIX = "/_sandbox/";
+
+export interface RequestPipelineDeps {
+  services: SandboxServices;
+  routes: Route[];
+  accessKey: string;
+  faults: FaultInjector;
+  latencyMs(): number;
+  handleControlRequest?(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
+}
+
+export function createRequestListener(deps: RequestPipelineDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    handle(deps, req, res).catch((error: unknown) => {
+      console.error("sandbox: request failed:", error instanceof Error ? error.message : error);
+      if (!res.headersSent) respond(res, serviceError(500, "InternalServerError", "The sandbox failed to handle the request.").response);
+      else res.destroy();
+    });
+  };
+}
+
+async function handle(deps: RequestPipelineDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const origin = `https://${req.headers.host ?? "127.0.0.1"}`;
+  const url = new URL(req.url ?? "/", origin);
+  if (url.pathname.startsWith(CONTROL_PREFIX)) {
+    if (deps.handleControlRequest && (await deps.handleControlRequest(req, res, url))) return;
+    respond(res, serviceError(404, "NotFound", `No control route ${url.pathname}.`).response);
+    return;
+  }
+
+  const { services } = deps;
+  const body = await readBody(req);
+  services.store.counters.requests++;
+  if (body === null) {
+    respond(res, serviceError(413, "RequestEntityTooLarge", `The request exceeds ${MAX_BODY_BYTES} bytes.`).response);
+    return;
+  }
+  await services.clock.sleepReal(deps.latencyMs());
+
+  const method = req.method ?? "GET";
+  const found = findRoute(deps.routes, method, url.pathname);
+  if ("missing" in found) {
+    const error = found.missing === "method"
+      ? serviceError(405, "MethodNotAllowed", `${method} is not allowed on ${url.pathname}.`)
+      : serviceError(404, "NotFound", `No resource at ${url.pathname}.`);
+    respond(res, error.response);
+    return;
+  }
+
+  const { route, params } = found;
+  const request: RequestInfo = { method, url, origin, headers: req.headers, body, params };
+
+  let response: ServiceResponse;
+  try {
+    authenticate(deps, route, request, req.url ?? "/");
+    const faultStatus = deps.faults.serverErrorFor(route.channel);
+    if (faultStatus !== null) {
+      services.store.counters.serverErrors++;
+      throw serviceError(faultStatus, "ServiceUnavailable", "The server is currently unable to handle the request.");
+    }
+    response = await route.handle(request);
+  } catch (error) {
+    if (!(error instanceof ServiceError)) throw error;
+    response = error.response;
+  }
+
+  if (response.status < 300 && deps.faults.shouldDrop(route.channel)) {
+    // The request was processed and recorded; the client never hears about it.
+    services.store.counters.droppedConnections++;
+    req.socket.destroy();
+    return;
+  }
+  respond(res, response);
+}
+
+/**
+ * The route for `method` on `path` with its decoded path parameters, or what is missing: no route
+ * has the path (404), or none of those that have it takes the method (405).
+ */
+export function findRoute<R extends { method: string; pattern: RegExp }>(
+  routes: R[],
+  method: string,
+  path: string
+): { route: R; params: string[] } | { missing: "path" | "method" } {
+  let pathKnown = false;
+  for (const route of routes) {
+    const match = route.pattern.exec(path);
+    if (!match) continue;
+    if (route.method === method) return { route, params: match.slice(1).map((p) => decodeURIComponent(p)) };
+    pathKnown = true;
+  }
+  return { missing: pathKnown ? "method" : "path" };
+}
+
+function authenticate(deps: RequestPipelineDeps, route: Route, request: RequestInfo, pathAndQuery: string): void {
+  const { services } = deps;
+  if (route.auth === "hmac") {
+    const failure = verifyHmac({ method: request.method, pathAndQuery, headers: request.headers, body: request.body }, deps.accessKey);
+    if (failure === null) return;
+    services.store.counters.authFailures++;
+    if (route.channel === "sms" || route.channel === "mms") throw smsUnauthorized();
+    throw serviceError(401, "Unauthorized", hmacMessage(failure));
+  }
+  const match = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? "");
+  const caller = match ? bearerUser(services, match[1].trim()) : undefined;
+  if (caller === undefined) {
+    services.store.counters.authFailures++;
+    throw serviceError(401, "Unauthorized", "Request is not authorized.");
+  }
+  request.caller = caller;
+}
+
+/** The user a chat token speaks for, unless the token is invalid, the user deleted or its tokens revoked since. */
+function bearerUser(services: SandboxServices, token: string): string | undefined {
+  const verdict = services.tokens.verifyChatToken(token);
+  if ("failure" in verdict) return undefined;
+  const user = services.store.users.get(verdict.userId);
+  if (!user || user.deleted) return undefined;
+  if (user.tokensRevokedThrough !== undefined && verdict.claims.seq <= user.tokensRevokedThrough) return undefined;
+  return verdict.userId;
+}
+
+function hmacMessage(failure: string): string {
+  switch (failure) {
+    case "stale-date":
+      return "The request date (x-ms-date) is outside the allowed 15 minute window.";
+    case "content-hash-mismatch":
+      return "The content hash (x-ms-content-sha256) does not match the request body.";
+    case "missing-authorization":
+    case "malformed-authorization":
+    case "missing-date":
+      return "The request is not signed with HMAC-SHA256.";
+    default:
+      return "Denied by the authentication policy: the signature does not match.";
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  for await (const chunk of req) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) tooLarge = true;
+    if (!tooLarge) chunks.push(buffer);
+  }
+  return tooLarge ? null : Buffer.concat(chunks);
+}
+
+function respond(res: ServerResponse, response: ServiceResponse): void {
+  const headers: Record<string, string> = { ...response.headers };
+  let text: string | undefined;
+  if (response.body !== undefined && response.status !== 204) {
+    text = JSON.stringify(response.body);
+    headers["content-type"] = "application/json; charset=utf-8";
+  }
+  headers["content-length"] = String(text === undefined ? 0 : Buffer.byteLength(text));
+  res.writeHead(response.status, headers);
+  res.end(text);
+}
+
+export interface RunningServer {
+  server: Server;
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function listenHttps(
+  options: { host: string; port: number; cert: string; key: string },
+  listener: (req: IncomingMessage, res: ServerResponse) => void
+): Promise<RunningServer> {
+  const server = createServer({ cert: options.cert, key: options.key }, listener);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    host: options.host,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      })
+  };
+}

@@ -1,0 +1,49 @@
+// The message an event becomes: msg.topic the event type, msg.payload its data, msg.event the
+// envelope, msg.acs the package's common fields (with msg.acs.sent, what the send node recorded),
+// and msg.correlationId / msg.contact so that a fallback send node carries them on by itself.
+import type { NodeMessage } from "node-red";
+import type { Correlation } from "./correlation";
+import type { EventFields } from "./normalise";
+import type { ParsedEvent } from "./parse";
+import type { SentRecord } from "../core/correlation-store";
+
+export interface EventEnvelope {
+  id: string;
+  type: string;
+  source: string;
+  subject?: string;
+  time?: string;
+  schema: ParsedEvent["schema"];
+  dataVersion?: string;
+}
+
+export interface AcsEventInfo extends EventFields {
+  operation: "event";
+  eventType: string;
+  correlationId?: string;
+  sent?: SentRecord;
+}
+
+export interface EventMessage extends NodeMessage {
+  _msgid: string;
+  topic: string;
+  payload: unknown;
+  event: EventEnvelope;
+  acs: AcsEventInfo;
+  correlationId?: string;
+  contact?: Record<string, unknown>;
+}
+
+export function eventMessage(msgId: string, event: ParsedEvent, fields: EventFields, correlation: Correlation): EventMessage {
+  const acs: AcsEventInfo = { ...fields, operation: "event", eventType: event.type };
+  if (correlation.correlationId !== undefined) acs.correlationId = correlation.correlationId;
+  if (correlation.sent) acs.sent = correlation.sent;
+  const envelope: EventEnvelope = { id: event.id, type: event.type, source: event.source, schema: event.schema };
+  if (event.subject !== undefined) envelope.subject = event.subject;
+  if (event.time !== undefined) envelope.time = event.time;
+  if (event.dataVersion !== undefined) envelope.dataVersion = event.dataVersion;
+  const msg: EventMessage = { _msgid: msgId, topic: event.type, payload: event.data, event: envelope, acs };
+  if (correlation.correlationId !== undefined) msg.correlationId = correlation.correlationId;
+  if (correlation.sent?.contact) msg.contact = correlation.sent.contact;
+  return msg;
+}

@@ -1,0 +1,159 @@
+// Turns a webhook body into events, in either delivery schema (Event Grid or CloudEvents 1.0),
+// single or batched. @azure/eventgrid's EventGridDeserializer validates each event; before it
+// does, envelope keys are brought to their usual spelling, since real senders vary the casing
+// (`EventType`, `specVersion`).
+import { EventGridDeserializer, type CloudEvent, type EventGridEvent } from "@azure/eventgrid";
+import { canonicalEventType } from "./types";
+import { AcsError } from "../core/errors";
+
+export type EventSchema = "EventGrid" | "CloudEvents";
+
+export interface ParsedEvent {
+  schema: EventSchema;
+  id: string;
+  /** The event type in its usual spelling. */
+  type: string;
+  /** The topic (Event Grid schema) or source (CloudEvents): the ACS resource id. */
+  source: string;
+  subject?: string;
+  /** ISO 8601, or the text as sent when it is not a valid time. */
+  time?: string;
+  dataVersion?: string;
+  data: unknown;
+}
+
+const EVENT_GRID_KEYS = ["id", "topic", "subject", "eventType", "eventTime", "dataVersion", "metadataVersion", "data"];
+const CLOUD_EVENT_KEYS = ["specversion", "id", "source", "type", "time", "subject", "datacontenttype", "dataschema", "data", "data_base64"];
+/**
+ * No ACS event nests its data more than a few levels; far deeper data is refused, since nodes that
+ * walk a msg recursively (a deep copy for a second wire, a json node) would overflow the stack on it.
+ */
+export const MAX_EVENT_DEPTH = 32;
+/** Spellings seen in samples that differ by more than case. */
+const ALIASES: Record<string, string> = { database64: "data_base64" };
+
+const deserializer = new EventGridDeserializer();
+
+/** The events of a body; throws an AcsError (`acs-events.errors.*`) saying what is wrong. */
+export async function parseEvents(body: string | unknown): Promise<ParsedEvent[]> {
+  const decoded = typeof body === "string" ? decodeJson(body) : body;
+  const items = Array.isArray(decoded) ? decoded : [decoded];
+  if (items.length === 0) throw new AcsError("acs-events.errors.noEvents");
+  const envelopes = items.map((item, index) => {
+    if (typeof item !== "object" || item === null || Array.isArray(item)) {
+      throw new AcsError(Array.isArray(decoded) ? "acs-events.errors.badEvent" : "acs-events.errors.notEvents", {
+        index: index + 1,
+        reason: "not a JSON object",
+      });
+    }
+    if (deeperThan(item, MAX_EVENT_DEPTH)) {
+      throw new AcsError("acs-events.errors.badEvent", { index: index + 1, reason: `nested deeper than ${MAX_EVENT_DEPTH} levels` });
+    }
+    return envelope(item as Record<string, unknown>);
+  });
+  try {
+    return await parseBatch(envelopes);
+  } catch {
+    // Find the first event that fails, to say which one and why.
+    for (const [index, single] of envelopes.entries()) {
+      try {
+        await parseBatch([single]);
+      } catch (err) {
+        throw new AcsError("acs-events.errors.badEvent", { index: index + 1, reason: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    throw new AcsError("acs-events.errors.notEvents", { reason: "unreadable batch" });
+  }
+}
+
+interface Envelope {
+  cloud: boolean;
+  fields: Record<string, unknown>;
+}
+
+/** One deserializer call per schema for the whole batch (a batch is almost always of one schema). */
+async function parseBatch(envelopes: Envelope[]): Promise<ParsedEvent[]> {
+  const cloud = envelopes.filter((item) => item.cloud).map((item) => item.fields);
+  const grid = envelopes.filter((item) => !item.cloud).map((item) => item.fields);
+  // The deserializer takes the parsed JSON of a batch (an array) as well as of one event; its typing says object.
+  const cloudEvents = cloud.length > 0 ? await deserializer.deserializeCloudEvents(cloud as unknown as Record<string, unknown>) : [];
+  const gridEvents = grid.length > 0 ? await deserializer.deserializeEventGridEvents(grid as unknown as Record<string, unknown>) : [];
+  let nextCloud = 0;
+  let nextGrid = 0;
+  return envelopes.map((item) =>
+    item.cloud ? fromCloudEvent(cloudEvents[nextCloud++], item.fields) : fromEventGridEvent(gridEvents[nextGrid++], item.fields),
+  );
+}
+
+/** Whether a parsed JSON value nests deeper than `limit` (walked without recursion, so any depth is safe). */
+export function deeperThan(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 1]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop() as [unknown, number];
+    if (typeof current !== "object" || current === null) continue;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(current) ? current : Object.values(current)) {
+      if (typeof child === "object" && child !== null) pending.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+function decodeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new AcsError("acs-events.errors.badJson", { reason: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+const usualKeys = (keys: readonly string[]) => new Map(keys.map((key) => [key.toLowerCase(), key]));
+const EVENT_GRID_SPELLING = usualKeys(EVENT_GRID_KEYS);
+const CLOUD_EVENT_SPELLING = usualKeys(CLOUD_EVENT_KEYS);
+
+/** The schema of an item, and the item with its envelope keys spelt as that schema spells them (other keys kept). */
+function envelope(item: Record<string, unknown>): Envelope {
+  const keys = Object.keys(item);
+  const cloud = keys.some((key) => key.toLowerCase() === "specversion");
+  const spelling = cloud ? CLOUD_EVENT_SPELLING : EVENT_GRID_SPELLING;
+  const usual = (key: string) => spelling.get(key.toLowerCase()) ?? ALIASES[key.toLowerCase()] ?? key;
+  if (keys.every((key) => usual(key) === key)) return { cloud, fields: item };
+  const fields: Record<string, unknown> = {};
+  for (const key of keys) {
+    const name = usual(key);
+    if (!(name in fields) || name === key) fields[name] = item[key];
+  }
+  return { cloud, fields };
+}
+
+function isoTime(value: Date | undefined, raw: unknown): string | undefined {
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
+  return typeof raw === "string" ? raw : undefined;
+}
+
+function fromEventGridEvent(event: EventGridEvent<unknown>, raw: Record<string, unknown>): ParsedEvent {
+  return {
+    schema: "EventGrid",
+    id: event.id,
+    type: canonicalEventType(event.eventType),
+    source: event.topic ?? "",
+    subject: event.subject,
+    time: isoTime(event.eventTime, raw.eventTime),
+    dataVersion: event.dataVersion,
+    data: event.data,
+  };
+}
+
+function fromCloudEvent(event: CloudEvent<unknown>, raw: Record<string, unknown>): ParsedEvent {
+  const parsed: ParsedEvent = {
+    schema: "CloudEvents",
+    id: event.id,
+    type: canonicalEventType(event.type),
+    source: event.source,
+    data: event.data instanceof Uint8Array ? Buffer.from(event.data) : event.data,
+  };
+  if (event.subject !== undefined) parsed.subject = event.subject;
+  const time = isoTime(event.time, raw.time);
+  if (time !== undefined) parsed.time = time;
+  return parsed;
+}

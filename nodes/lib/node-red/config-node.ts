@@ -1,0 +1,16 @@
+// How send and event nodes reach their acs-config node.
+import type { Node, NodeAPI } from "node-red";
+import type { AcsResource } from "../connection/resource";
+import type { AcsConfigCredentials } from "../connection/settings";
+import { AcsError } from "../core/errors";
+
+export interface AcsConfigNode extends Node<AcsConfigCredentials> {
+  resource: AcsResource;
+}
+
+/** The ACS resource of the acs-config node `id`; throws a clear error when none is selected or it is missing. */
+export function configuredResource(RED: NodeAPI, id: string | undefined): AcsResource {
+  const node = id ? (RED.nodes.getNode(id) as AcsConfigNode | null) : null;
+  if (!node?.resource) throw new AcsError("acs-config.errors.noConfig");
+  return node.resource;
+}

@@ -1,0 +1,50 @@
+// The one place where a node's input handling meets Node-RED: run the handler, and turn any failure
+// into a red status with a short reason plus done(err), so Catch nodes receive it with the msg.
+// Nothing thrown here can escape into the runtime.
+import type { Node, NodeAPI, NodeMessageInFlow, NodeMessage } from "node-red";
+import { AcsError, serviceError } from "../core/errors";
+import { localText, type MessageParams } from "../core/i18n";
+
+export type Send = (msg: NodeMessage | (NodeMessage | NodeMessage[] | null)[]) => void;
+export type InputHandler = (msg: NodeMessageInFlow, send: Send) => Promise<void>;
+
+export function handleInput(RED: NodeAPI, node: Node, operation: string, handler: InputHandler): void {
+  node.on("input", (msg: NodeMessageInFlow, send: Send, done: (err?: Error) => void) => {
+    let settled = false;
+    const finish = (err?: unknown) => {
+      if (settled) return;
+      settled = true;
+      if (err === undefined) return done();
+      const error = translated(RED, serviceError(err, operation));
+      node.status({ fill: "red", shape: "ring", text: shortReason(error) });
+      done(error);
+    };
+    try {
+      handler(msg, send).then(() => finish(), finish);
+    } catch (err) {
+      finish(err);
+    }
+  });
+}
+
+/** Status text from an i18n key, in the user's language where the runtime has it. */
+export function statusText(RED: NodeAPI, key: string, params?: MessageParams): string {
+  return localText(RED._ as (key: string, params?: object) => string, key, params);
+}
+
+function translated(RED: NodeAPI, err: AcsError): AcsError {
+  const text = statusText(RED, err.key, err.params);
+  if (text !== err.message) err.message = text;
+  return err;
+}
+
+/** A message without its parenthesised hint ("... (expected E.164, e.g. +14255550123)"). */
+export function withoutHint(text: string): string {
+  return text.replace(/\s*\(.*$/, "");
+}
+
+/** Status texts must be short: the message without its parenthesised hint, cut to 40 characters. */
+export function shortReason(err: Error): string {
+  const text = withoutHint(err.message) || err.message;
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+}

@@ -1,0 +1,50 @@
+// Checks everything about one SMS or MMS before anything is sent: region, sender, recipients, text
+// and attachments. Each problem is an error naming the field and the value.
+import { AcsError, fieldError } from "../core/errors";
+import { mmsAttachments, MMS_MAX_MESSAGE_LENGTH, type MmsAttachment } from "./mms-attachments";
+import { parseRecipients, parseRegion, parseSender, type Sender } from "./phone-numbers";
+import { smsSegments, type SegmentInfo } from "./segments";
+
+export const SMS_MAX_MESSAGE_LENGTH = 2048;
+/** Above this, carriers may split or refuse a message: the node warns. */
+export const SMS_LONG_MESSAGE_LENGTH = 320;
+
+/** The node's fields, already evaluated against the msg. */
+export interface SmsInput {
+  from?: string;
+  to: unknown;
+  message?: string;
+  defaultRegion?: string;
+  /** `msg.attachments` (or the configured property) when MMS is enabled; ignored otherwise. */
+  attachments?: unknown;
+  mms: boolean;
+}
+
+export interface PreparedSms {
+  from: Sender;
+  to: string[];
+  message: string;
+  /** SMS only. */
+  segments?: SegmentInfo;
+  /** Present when the message goes as MMS. */
+  attachments?: MmsAttachment[];
+}
+
+export function prepareSms(input: SmsInput): PreparedSms {
+  const region = parseRegion(input.defaultRegion);
+  const from = parseSender(input.from, region);
+  const to = parseRecipients(input.to, region);
+  const message = input.message ?? "";
+  const attachments = input.mms ? mmsAttachments(input.attachments) : [];
+  if (attachments.length > 0) {
+    checkLength(message, MMS_MAX_MESSAGE_LENGTH);
+    return { from, to, message, attachments };
+  }
+  if (message.trim() === "") throw new AcsError("acs-sms.errors.emptyMessage", { field: "message" });
+  checkLength(message, SMS_MAX_MESSAGE_LENGTH);
+  return { from, to, message, segments: smsSegments(message) };
+}
+
+function checkLength(message: string, limit: number): void {
+  if (message.length > limit) throw fieldError("acs-sms.errors.messageTooLong", "message", message, { length: message.length, limit });
+}

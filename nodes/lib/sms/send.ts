@@ -1,0 +1,122 @@
+// Sends one SMS (or MMS) to any number of recipients through the sender's send queue: requests of at
+// most 100 recipients, each paced and retried by the queue, results merged back in input order.
+import type { SmsClient } from "@azure/communication-sms";
+import { serviceError } from "../core/errors";
+import type { SendQueue } from "../core/send-queue";
+
+/** The service takes 1 to 100 recipients per request (SMS and MMS alike). */
+export const MAX_RECIPIENTS_PER_REQUEST = 100;
+
+/** One recipient's item in a send answer (the SDK's SmsSendResult plus the repeatability field it deserialises). */
+export interface RecipientItem {
+  to: string;
+  messageId?: string;
+  httpStatusCode: number;
+  successful: boolean;
+  errorMessage?: string;
+  repeatabilityResult?: string;
+}
+
+/** What became of one recipient. */
+export interface RecipientOutcome {
+  to: string;
+  status: "queued" | "failed";
+  messageId?: string;
+  httpStatusCode?: number;
+  error?: string;
+}
+
+/** Sends one request (at most 100 recipients); the signal aborts it when the queue closes. */
+export type BatchSender = (recipients: string[], signal: AbortSignal) => Promise<RecipientItem[]>;
+
+export interface BatchedSend {
+  queue: SendQueue;
+  /** The node the jobs belong to (cancelled when it closes). */
+  owner: unknown;
+  recipients: string[];
+  send: BatchSender;
+  /** Names the operation in error texts ("send SMS"). */
+  operation: string;
+  /** Called as soon as each request is answered, before the others finish (to remember sends early). */
+  onBatch?: (outcomes: RecipientOutcome[]) => void;
+  /** Aborts this sender's requests in flight (its node is closing), besides the queue's own signal. */
+  signal?: AbortSignal;
+}
+
+export function inBatches<T>(items: readonly T[], size = MAX_RECIPIENTS_PER_REQUEST): T[][] {
+  const batches: T[][] = [];
+  for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
+  return batches;
+}
+
+/**
+ * Sends every batch through the queue and resolves with one outcome per recipient, in input order.
+ * Rejects only when every request failed as a whole (nothing was sent); when some requests went
+ * and others were refused, the refused recipients are reported as failed with the reason.
+ */
+export async function sendBatched(request: BatchedSend): Promise<RecipientOutcome[]> {
+  const batches = inBatches(request.recipients);
+  const settled = await Promise.allSettled(
+    batches.map((batch) =>
+      request.queue.submit(batch.length, request.owner, async (queueSignal) => {
+        const signal = request.signal ? AbortSignal.any([queueSignal, request.signal]) : queueSignal;
+        const outcomes = mergeBatch(batch, await request.send(batch, signal));
+        request.onBatch?.(outcomes);
+        return outcomes;
+      }),
+    ),
+  );
+  const firstFailure = settled.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  if (firstFailure && settled.every((result) => result.status === "rejected")) throw serviceError(firstFailure.reason, request.operation);
+  return settled.flatMap((result, i) => (result.status === "fulfilled" ? result.value : refused(batches[i], result.reason, request.operation)));
+}
+
+/** The outcome of each recipient of one request, in the request's order (matched by number). */
+export function mergeBatch(batch: readonly string[], items: readonly RecipientItem[]): RecipientOutcome[] {
+  const byNumber = new Map(items.map((item) => [item.to, item]));
+  return batch.map((to, i) => {
+    const item = byNumber.get(to) ?? (items[i]?.to === undefined ? items[i] : undefined);
+    return item ? outcomeOf(to, item) : { to, status: "failed", error: "the service returned no result for this recipient" };
+  });
+}
+
+export function outcomeOf(to: string, item: RecipientItem): RecipientOutcome {
+  // "rejected" means this repeatabilityRequestId was accepted before (a retried request whose first
+  // answer was lost): the message is on its way, just not a second time. (The SDK always sends a
+  // valid repeatabilityFirstSent, the other reason the service gives for "rejected".)
+  if (item.successful || item.repeatabilityResult?.toLowerCase() === "rejected") {
+    return { to, status: "queued", messageId: item.messageId, httpStatusCode: item.httpStatusCode };
+  }
+  return { to, status: "failed", httpStatusCode: item.httpStatusCode, error: item.errorMessage ?? `HTTP ${item.httpStatusCode}` };
+}
+
+function refused(batch: string[], reason: unknown, operation: string): RecipientOutcome[] {
+  const error = serviceError(reason, operation);
+  return batch.map((to) => ({ to, status: "failed", httpStatusCode: error.statusCode, error: error.message }));
+}
+
+export interface SmsRequest {
+  from: string;
+  to: string[];
+  message: string;
+  enableDeliveryReport: boolean;
+  /** Travels with the delivery report (the correlationId). */
+  tag?: string;
+}
+
+/** How a send runs: through which queue, for which node, and what to do as each request is answered. */
+export type SendContext = Pick<BatchedSend, "queue" | "owner" | "onBatch" | "signal">;
+
+/** Sends an SMS with the SDK (one call per 100 recipients; the SDK sets the repeatability ids). */
+export function sendSms(client: SmsClient, sms: SmsRequest, context: SendContext): Promise<RecipientOutcome[]> {
+  return sendBatched({
+    ...context,
+    recipients: sms.to,
+    operation: "send SMS",
+    send: (batch, signal) =>
+      client.send(
+        { from: sms.from, to: batch, message: sms.message },
+        { enableDeliveryReport: sms.enableDeliveryReport, ...(sms.tag ? { tag: sms.tag } : {}), abortSignal: signal },
+      ),
+  });
+}
