@@ -60,7 +60,7 @@ function register(RED: NodeAPI): void {
     const perGroup = def.outputMode === "perGroup";
     const ackTimeoutMs = numberIn(def.ackTimeout, 1, MAX_ACK_TIMEOUT_S, DEFAULT_ACK_TIMEOUT_S) * 1000;
     const hooks = (RED as unknown as { hooks?: HooksLike }).hooks;
-    const completion = def.ackMode === "afterFlow" && hooks ? flowCompletion(hooks) : undefined;
+    const completion = def.ackMode === "afterFlow" && hooks ? flowCompletion(hooks, (id) => Boolean(RED.nodes.getNode(id))) : undefined;
     const closing = new AbortController();
     const status = new EventStatus(RED, this);
     const dedupe = dedupes.get(this.id) ?? new EventDedupe();
