@@ -8,16 +8,11 @@
 // ends the watch with an error, so the event is delivered again rather than lost.
 // Hooks are installed while something is watched, and removed after.
 import { AcsError } from "../core/errors";
-
-/** The part of RED.hooks this uses. */
-export interface HooksLike {
-  add(hookId: string, handler: (event: never) => void): void;
-  remove(hookId: string): void;
-}
+import { expectedDoneCount, type MessageHooks } from "../node-red/internals";
 
 interface DeliveryEvent {
   msg?: { _msgid?: unknown };
-  destination?: { id?: string; node?: { _expectedDoneCount?: unknown } };
+  destination?: { id?: string; node?: unknown };
 }
 
 interface CompleteEvent {
@@ -106,7 +101,7 @@ export class FlowCompletion {
 
   /** `isActive` tells whether a node is running (not being stopped); without it every done() counts. */
   constructor(
-    private readonly hooks: HooksLike,
+    private readonly hooks: MessageHooks,
     private readonly isActive?: (nodeId: string) => boolean,
   ) {}
 
@@ -140,7 +135,7 @@ export class FlowCompletion {
     this.hooks.add(`postReceive.${LABEL}`, (event: DeliveryEvent) => {
       const id = event.msg?._msgid;
       // The runtime counts the input handlers that take done; none means done() never comes.
-      if (typeof id === "string" && event.destination?.id && event.destination.node?._expectedDoneCount === 0) {
+      if (typeof id === "string" && event.destination?.id && expectedDoneCount(event.destination.node) === 0) {
         this.watches.get(id)?.completed(id, event.destination.id, undefined);
       }
     });
@@ -157,7 +152,7 @@ export class FlowCompletion {
 const perHooks = new WeakMap<object, FlowCompletion>();
 
 /** The one FlowCompletion of a runtime (hook labels are global to it). */
-export function flowCompletion(hooks: HooksLike, isActive?: (nodeId: string) => boolean): FlowCompletion {
+export function flowCompletion(hooks: MessageHooks, isActive?: (nodeId: string) => boolean): FlowCompletion {
   let found = perHooks.get(hooks);
   if (!found) perHooks.set(hooks, (found = new FlowCompletion(hooks, isActive)));
   return found;

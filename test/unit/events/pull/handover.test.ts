@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { EventDedupe } from "../../../../nodes/lib/events/dedupe";
-import { FlowCompletion, type HooksLike } from "../../../../nodes/lib/events/flow-completion";
+import { FlowCompletion } from "../../../../nodes/lib/events/flow-completion";
+import type { MessageHooks } from "../../../../nodes/lib/node-red/internals";
 import type { EventMessage } from "../../../../nodes/lib/events/message";
 import type { ParsedEvent } from "../../../../nodes/lib/events/parse";
 import { Handover, type AckMode } from "../../../../nodes/lib/events/pull/handover";
@@ -9,7 +10,7 @@ import { EventTypeSelection } from "../../../../nodes/lib/events/types";
 import { smsReport } from "./fake-client";
 
 /** Node-RED's message hooks, driven by the test: a delivery to a node and that node's done(). */
-class TestHooks implements HooksLike {
+class TestHooks implements MessageHooks {
   private readonly handlers = new Map<string, (event: never) => void>();
   add(id: string, handler: (event: never) => void): void {
     this.handlers.set(id.split(".")[0], handler);
@@ -35,12 +36,14 @@ function setup(ackMode: AckMode, options: { types?: string[]; flowTimeoutMs?: nu
   const sent: EventMessage[] = [];
   const warnings: string[] = [];
   const dedupe = new EventDedupe();
+  /** Nodes being stopped (a deploy): their done() drops the message rather than finishing it. */
+  const stopping = new Set<string>();
   let id = 0;
   const handover = new Handover({
     ackMode,
     selection: new EventTypeSelection(options.types),
     dedupe,
-    completion: new FlowCompletion(hooks),
+    completion: new FlowCompletion(hooks, (nodeId) => !stopping.has(nodeId)),
     flowTimeoutMs: options.flowTimeoutMs ?? 5000,
     releaseDelaySeconds: 10,
     output: {
@@ -54,7 +57,7 @@ function setup(ackMode: AckMode, options: { types?: string[]; flowTimeoutMs?: nu
     unreadable: (_received, reason) => warnings.push(reason),
     flowFailed: (_event, reason) => warnings.push(reason),
   });
-  return { handover, hooks, sent, warnings, dedupe };
+  return { handover, hooks, sent, warnings, dedupe, stopping };
 }
 
 const open = () => new AbortController().signal;
@@ -110,6 +113,16 @@ describe("pull Handover", () => {
     closing.abort();
     assert.deepEqual(await verdict, { action: "release", delaySeconds: 0 });
     assert.equal(sent.length, 1);
+  });
+
+  it("releases, not acknowledges, an event whose message a node being stopped drops with done()", async () => {
+    const { handover, hooks, sent, stopping } = setup("afterFlow");
+    const verdict = handover.handle(delivery("a"), open());
+    await tick();
+    await tick();
+    stopping.add("next");
+    hooks.complete(sent[0]._msgid);
+    assert.deepEqual(await verdict, { action: "release", delaySeconds: 10 });
   });
 
   it("never hands over, and never acknowledges, an event received once the node is closing", async () => {
