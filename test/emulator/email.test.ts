@@ -4,14 +4,14 @@
 
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { EmailMessage } from "@azure/communication-email";
 import { emailClient, restError, signedRequest, startServiceSandbox, wrongKeyConnectionString, type Sandbox } from "./service-fixture";
+import { specExample } from "../helpers/spec-examples";
 
 const SENDER = "DoNotReply@0f1e2d3c.azurecomm.net";
-const EXAMPLES = join(__dirname, "..", "..", "..", "..", "shared", "reference", "rest-examples", "email");
 const pollFast = { updateIntervalInMs: 20 };
+
+type EmailExample = { responses: Record<string, { headers?: Record<string, string>; body: Record<string, unknown> }> };
 
 function message(overrides: Partial<EmailMessage> = {}): EmailMessage {
   return {
@@ -20,10 +20,6 @@ function message(overrides: Partial<EmailMessage> = {}): EmailMessage {
     recipients: { to: [{ address: "ana@example.com", displayName: "Ana" }] },
     ...overrides
   };
-}
-
-function example(name: string): { responses: Record<string, { headers?: Record<string, string>; body: Record<string, unknown> }> } {
-  return JSON.parse(readFileSync(join(EXAMPLES, name), "utf8")) as ReturnType<typeof example>;
 }
 
 describe("sandbox email", function () {
@@ -140,7 +136,7 @@ describe("sandbox email", function () {
   });
 
   it("answers the send as SendEmail.json does: 202, absolute Operation-Location, Retry-After, {id, status}", async function () {
-    const spec = example("SendEmail.json").responses["202"];
+    const spec = specExample<EmailExample>("email", "SendEmail.json").responses["202"];
     const response = await signedRequest(sandbox, "POST", "/emails:send?api-version=2025-09-01", message());
     assert.equal(response.status, 202);
     const location = String(response.headers["operation-location"]);
@@ -160,10 +156,10 @@ describe("sandbox email", function () {
     const running = await signedRequest(sandbox, "GET", `${location.pathname}${location.search}`);
     assert.equal(running.status, 200);
     assert.ok(running.headers["retry-after"] !== undefined, "Retry-After while not terminal");
-    assert.deepEqual(Object.keys(running.json() as object).sort(), Object.keys(example("GetOperationStatusReturnsNonTerminalStatus.json").responses["200"].body).sort());
+    assert.deepEqual(Object.keys(running.json() as object).sort(), Object.keys(specExample<EmailExample>("email", "GetOperationStatusReturnsNonTerminalStatus.json").responses["200"].body).sort());
     await sleep(60);
     const done = await signedRequest(sandbox, "GET", `${location.pathname}${location.search}`);
-    assert.deepEqual(done.json(), { ...example("GetOperationStatusReturnsSuccessTerminalStatus.json").responses["200"].body, id: (done.json() as { id: string }).id });
+    assert.deepEqual(done.json(), { ...specExample<EmailExample>("email", "GetOperationStatusReturnsSuccessTerminalStatus.json").responses["200"].body, id: (done.json() as { id: string }).id });
     assert.equal(done.headers["retry-after"], undefined, "no Retry-After once terminal");
   });
 
