@@ -75,6 +75,7 @@ function register(RED: NodeAPI): void {
       entraMode: body.entraMode,
       tenantId: body.tenantId,
       clientId: body.clientId,
+      authorityHost: body.authorityHost,
       caFile: body.caFile,
     };
     const resolved = resolveCredentialEnv(RED, undefined, merged, CREDENTIAL_FIELDS);
