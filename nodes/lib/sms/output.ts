@@ -1,6 +1,7 @@
 // What acs-sms does with the outcome of a send: remembers each accepted message for its delivery
 // report, and maps the outcomes onto the msg (one msg per recipient, or one msg with every result).
 import type { NodeMessage } from "node-red";
+import type { AcsSendInfo } from "../core/acs-message";
 import type { CorrelationStore } from "../core/correlation-store";
 import type { PreparedSms } from "./request";
 import type { RecipientOutcome } from "./send";
@@ -15,7 +16,19 @@ export interface SendSummary {
   contact?: Record<string, unknown>;
 }
 
-type AcsMessage = NodeMessage & { acs?: Record<string, unknown> };
+/** What an SMS says about its content: segments and encoding, or for an MMS its attachment count. */
+type SmsContent = { segments?: number; encoding?: string } | { mms: true; attachments: number };
+
+/** msg.acs of acs-sms: the contract's fields, the content, and per recipient the service's answer. */
+export type SmsAcs = AcsSendInfo &
+  SmsContent & {
+    httpStatusCode?: number;
+    /** Single mode: how many recipients failed, and every recipient's result. */
+    failed?: number;
+    results?: RecipientOutcome[];
+  };
+
+type AcsMessage = NodeMessage & { acs?: SmsAcs };
 
 /** The onBatch callback that remembers each accepted recipient in the correlation store. */
 export function correlationRecorder(store: CorrelationStore, summary: SendSummary): (outcomes: RecipientOutcome[]) => void {
@@ -63,11 +76,12 @@ export async function sendResults(
   writer: ResultWriter,
   slice = new TimeSlice(),
 ): Promise<void> {
-  const common = { channel: "sms", operation: "send", from: summary.from, correlationId: summary.correlationId, ...contentOf(sms) };
+  // status and to come first: they tell two results apart in the debug sidebar's preview.
+  const common = { channel: "sms", operation: "send", from: summary.from, correlationId: summary.correlationId, ...contentOf(sms) } as const;
   if (mode === "single") {
     const results = await mapInSlices(outcomes, resultOf, slice);
     const failed = outcomes.reduce((count, outcome) => count + (outcome.status === "failed" ? 1 : 0), 0);
-    (msg as AcsMessage).acs = { ...common, status: failed > 0 ? "failed" : "queued", to: sms.to, failed, results };
+    (msg as AcsMessage).acs = { status: failed > 0 ? "failed" : "queued", to: sms.to, failed, ...common, results };
     writer.send([msg]);
     return;
   }
@@ -77,7 +91,8 @@ export async function sendResults(
     const outcome = outcomes[i];
     const out = (i === 0 ? msg : writer.clone(template)) as AcsMessage;
     if (template !== msg) writer.recipients?.set(out, outcome.to);
-    out.acs = { ...common, ...resultOf(outcome) };
+    const { status, to, ...answer } = resultOf(outcome);
+    out.acs = { status, to, ...common, ...answer };
     pending.push(out);
     if ((i & 63) === 63 && slice.spent) {
       writer.send(pending);
@@ -95,16 +110,16 @@ function withoutRecipientList(msg: NodeMessage, writer: ResultWriter): NodeMessa
   return writer.clone(msg);
 }
 
-/** One recipient's result, without the fields it does not have. */
-function resultOf(outcome: RecipientOutcome): Record<string, unknown> {
-  const result: Record<string, unknown> = { to: outcome.to, status: outcome.status };
+/** One recipient's result, status and number first, without absent fields (built directly: this runs once per recipient). */
+function resultOf(outcome: RecipientOutcome): RecipientOutcome {
+  const result: RecipientOutcome = { status: outcome.status, to: outcome.to };
   if (outcome.messageId !== undefined) result.messageId = outcome.messageId;
   if (outcome.httpStatusCode !== undefined) result.httpStatusCode = outcome.httpStatusCode;
   if (outcome.error !== undefined) result.error = outcome.error;
   return result;
 }
 
-function contentOf(sms: PreparedSms): Record<string, unknown> {
+function contentOf(sms: PreparedSms): SmsContent {
   if (sms.attachments) return { mms: true, attachments: sms.attachments.length };
   return sms.segments ? { segments: sms.segments.segments, encoding: sms.segments.encoding } : {};
 }

@@ -46,6 +46,15 @@ describe("sms output", () => {
     assert.deepEqual(only.acs.results, [outcomes[0], outcomes[1]]);
   });
 
+  it("puts status and to first, so that two results tell apart in the debug sidebar's preview", async () => {
+    const [first] = await resultMessages({ _msgid: "x" }, outcomes, sms, "perRecipient");
+    assert.deepEqual(Object.keys(first.acs).slice(0, 2), ["status", "to"]);
+    const [only] = await resultMessages({ _msgid: "y" }, outcomes, sms, "single");
+    assert.deepEqual(Object.keys(only.acs).slice(0, 2), ["status", "to"]);
+    const results = only.acs.results as object[];
+    assert.deepEqual(results.map((result) => Object.keys(result).slice(0, 2)), [["status", "to"], ["status", "to"]]);
+  });
+
   it("describes an MMS by its attachments instead of segments", async () => {
     const mms: PreparedSms = { ...sms, segments: undefined, attachments: [{ mimeType: "image/png", content: "AA==" }] };
     const [msg] = await resultMessages({ _msgid: "x" }, outcomes.slice(0, 1), mms, "perRecipient");
