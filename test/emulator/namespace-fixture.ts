@@ -55,7 +55,7 @@ export interface SpecExample {
   responses: Record<string, { body?: unknown }>;
 }
 
-export function specExample(name: "publish" | "release" | "renewlock"): SpecExample {
+export function specExample(name: "publish" | "receive" | "release" | "reject" | "renewlock"): SpecExample {
   const file = join(__dirname, "..", "..", "..", "test", "fixtures", "eventgrid-namespaces", `${name}.json`);
   return JSON.parse(readFileSync(file, "utf8")) as SpecExample;
 }
