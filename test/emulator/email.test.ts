@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import type { EmailMessage } from "@azure/communication-email";
-import { emailClient, restError, signedRequest, startServiceSandbox, wrongKeyConnectionString, type Sandbox } from "./service-fixture";
+import { emailClient, restError, type Sandbox, serviceSandboxPerSuite, signedRequest, startServiceSandbox, wrongKeyConnectionString } from "./service-fixture";
 import { specExample } from "../helpers/spec-examples";
 
 const SENDER = "DoNotReply@0f1e2d3c.azurecomm.net";
@@ -25,17 +25,12 @@ function message(overrides: Partial<EmailMessage> = {}): EmailMessage {
 describe("sandbox email", function () {
   let sandbox: Sandbox;
 
-  before(async function () {
-    sandbox = await startServiceSandbox({
+  serviceSandboxPerSuite((started) => (sandbox = started), {
       timeScale: 200,
       customDomains: ["contoso.test"],
       quotas: { email: { managed: null, custom: null } },
       rules: [{ match: "*@unreachable.test", outcome: "failed", channel: "email" }]
     });
-  });
-  after(async function () {
-    await sandbox.close();
-  });
   beforeEach(function () {
     sandbox.control.reset();
     sandbox.control.setFaults({});
@@ -177,13 +172,8 @@ describe("sandbox email", function () {
 describe("sandbox email operation status", function () {
   let sandbox: Sandbox;
 
-  before(async function () {
     // Running after 100 real ms, final after 500: slow enough to see each status.
-    sandbox = await startServiceSandbox({ timeScale: 10 });
-  });
-  after(async function () {
-    await sandbox.close();
-  });
+  serviceSandboxPerSuite((started) => (sandbox = started), { timeScale: 10 });
 
   it("moves NotStarted -> Running -> Succeeded over simulated time", async function () {
     const accepted = await signedRequest(sandbox, "POST", "/emails:send?api-version=2025-09-01", message());
@@ -212,14 +202,9 @@ describe("sandbox email operation status", function () {
 describe("sandbox email quotas", function () {
   let sandbox: Sandbox;
 
-  before(async function () {
     // One email a simulated minute from a managed domain; at timeScale 60 the minute is one real
     // second: long enough that the second send lands inside it on a busy machine, short for the retry.
-    sandbox = await startServiceSandbox({ timeScale: 60, quotas: { email: { managed: { perMinute: 1, perHour: null } } } });
-  });
-  after(async function () {
-    await sandbox.close();
-  });
+  serviceSandboxPerSuite((started) => (sandbox = started), { timeScale: 60, quotas: { email: { managed: { perMinute: 1, perHour: null } } } });
 
   it("answers 429 above the managed-domain quota and the SDK's retry then succeeds without a duplicate", async function () {
     const client = emailClient(sandbox);
