@@ -184,6 +184,8 @@ describe("sandbox chat", function () {
     let crowd: CommunicationUserIdentifier[];
 
     before(async function () {
+      // 250 identities at once: seconds on a busy machine.
+      this.timeout(120_000);
       crowd = await manyUsers(sandbox, 250);
     });
 

@@ -305,7 +305,7 @@ describe("Event Grid namespace data plane in the sandbox", function () {
 describe("Event Grid namespace receivers in real time", function () {
   let sandbox: Sandbox;
 
-    // Real time and a 300 s lock: no lock can expire during the test, so any duplicate is a bug.
+  // Real time and a 300 s lock: no lock can expire during the test, so any duplicate is a bug.
   suiteSandbox((started) => (sandbox = started), () => startSandbox({ namespace: { lockDurationSeconds: 300 } }));
 
   it("answers a waiting receive as soon as an event is published, not at the end of maxWaitTime", async function () {

@@ -185,7 +185,7 @@ describe("sandbox SMS", function () {
 describe("sandbox SMS quotas", function () {
   let sandbox: Sandbox;
 
-    // Two messages a simulated minute; at timeScale 600 the minute lasts 100 real ms.
+  // Two messages a simulated minute; at timeScale 600 the minute lasts 100 real ms.
   serviceSandboxPerSuite((started) => (sandbox = started), { timeScale: 600, quotas: { sms: { tollFree: { perMinute: 2 } } } });
 
   it("answers 429 with Retry-After above the sender's quota, and the SDK's retry then succeeds without a duplicate", async function () {
