@@ -3,6 +3,7 @@
 // batch's msgs up to its summary.
 import assert from "node:assert/strict";
 import acsEmail = require("../../nodes/acs-email");
+import { sandboxPerSuite } from "../helpers/node-red";
 import { startTestSandbox, type Sandbox } from "../helpers/sandbox";
 import { caughtFrom, collect, configNode, loadSendFlow, runNode, type FlowMsg } from "./send-node.fixture";
 
@@ -56,10 +57,28 @@ export function startEmailSandbox(): Promise<Sandbox> {
   });
 }
 
+/**
+ * The set-up of an acs-email suite: one email sandbox for the suite, handed to `use`, cleared of
+ * records and faults before each test with the custom-domain quota off.
+ */
+export function emailSandboxPerSuite(use: (sandbox: Sandbox) => unknown): void {
+  let sandbox: Sandbox;
+  sandboxPerSuite((started) => use((sandbox = started)), startEmailSandbox);
+  beforeEach(function () {
+    sandbox.control.reset();
+    sandbox.control.setFaults({});
+    sandbox.control.setQuotas({ email: { custom: null } });
+  });
+}
+
 /** Deploys config + one acs-email node ("email") with the editor defaults, a sender and `props`. */
 export async function loadEmailFlow(sandbox: Sandbox, props: Record<string, unknown> = {}, config: Record<string, unknown> = FAST_LIMITS): Promise<void> {
-  const nodes = [{ ...EDITOR_DEFAULTS, sender: SENDER, pollInterval: "0.02", ...props }];
-  await loadSendFlow(sandbox, { module: acsEmail, type: "acs-email", id: "email", nodes, config });
+  await loadSendFlow(sandbox, { module: acsEmail, type: "acs-email", id: "email", nodes: [emailFields(props)], config });
+}
+
+/** The fields of an acs-email node as the editor deploys it, sending from SENDER and polling fast; `props` override. */
+export function emailFields(props: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...EDITOR_DEFAULTS, sender: SENDER, pollInterval: "0.02", ...props };
 }
 
 /** Sends one msg and resolves with the msg the node sent on. */
