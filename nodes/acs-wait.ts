@@ -45,6 +45,8 @@ function startWaitNode(RED: NodeAPI, node: Node, def: AcsWaitDef): void {
     node.error(err instanceof AcsError ? statusText(RED, err.key, err.params) : String(err));
     return;
   }
+  // Without a configured store Node-RED discards a node's context whenever the node stops.
+  if ((RED.settings as unknown as { contextStorage?: unknown }).contextStorage === undefined) node.warn(statusText(RED, "acs-wait.warnings.noStore"));
   const config = def.config ? (RED.nodes.getNode(def.config) as AcsConfigNode | null) : null;
   const runtime = ((RED.settings as unknown as { acsWait?: RuntimeWaitSettings }).acsWait ?? {}) as RuntimeWaitSettings;
   const showCount = (count: number) => node.status(count > 0 ? { fill: "blue", shape: "dot", text: statusText(RED, "acs-wait.status.waiting", { count }) } : {});
@@ -66,11 +68,19 @@ function startWaitNode(RED: NodeAPI, node: Node, def: AcsWaitDef): void {
   });
 
   let warnedDropped = false;
-  handleInput(RED, node, "wait", async (msg) => {
-    await started;
+  // One msg at a time, in the order they came: an event right behind its msg finds it stored, and
+  // the bounds count every msg before it.
+  let previous: Promise<unknown> = started;
+  handleInput(RED, node, "wait", (msg) => {
+    const turn = previous.then(() => handle(msg));
+    previous = turn.catch(() => undefined);
+    return turn;
+  });
+
+  async function handle(msg: NodeMessage): Promise<void> {
     const action = actionOf(msg as Record<string, unknown>, settings);
     const field = def.correlationIdType === "msg" ? `msg.${def.correlationId}` : "correlationId";
-    const correlation = correlationIdText(await evaluateTyped(RED, node, msg, { value: def.correlationId, type: def.correlationIdType || "msg" }), field, action !== "wait" || settings.cancellable);
+    const correlation = correlationIdText(await correlationValue(RED, node, msg, def), field, action !== "wait" || settings.cancellable);
     if (action === "cancel") await waits.cancel(correlation as string);
     else if (action === "sendNow") await waits.sendNow(correlation as string, eventStatus(msg));
     else {
@@ -80,11 +90,24 @@ function startWaitNode(RED: NodeAPI, node: Node, def: AcsWaitDef): void {
         node.warn(statusText(RED, "acs-wait.warnings.droppedLive", { properties: dropped.map((name) => `msg.${name}`).join(", ") }));
       }
     }
-  });
+  }
 
   node.on("close", (_removed: boolean, done: () => void) => {
     waits.close().then(done, done);
   });
+}
+
+/** The correlation id field's value; a msg path through a missing object gives undefined. */
+async function correlationValue(RED: NodeAPI, node: Node, msg: NodeMessage, def: AcsWaitDef): Promise<unknown> {
+  const type = def.correlationIdType || "msg";
+  if (type === "msg") {
+    try {
+      return RED.util.getMessageProperty(msg, def.correlationId || "acs.correlationId");
+    } catch {
+      return undefined;
+    }
+  }
+  return evaluateTyped(RED, node, msg, { value: def.correlationId, type });
 }
 
 function eventStatus(msg: object): string | undefined {
