@@ -80,8 +80,10 @@ function startWaitNode(RED: NodeAPI, node: Node, def: AcsWaitDef): void {
   async function handle(msg: NodeMessage): Promise<void> {
     const action = actionOf(msg as Record<string, unknown>, settings);
     const field = def.correlationIdType === "msg" ? `msg.${def.correlationId}` : "correlationId";
-    const correlation = correlationIdText(await correlationValue(RED, node, msg, def), field, action !== "wait" || settings.cancellable);
-    if (action === "cancel") await waits.cancel(correlation as string);
+    const correlation = correlationIdText(await correlationValue(RED, node, msg, def), field, action === "wait" && settings.cancellable);
+    // An event without a correlation id (a send made elsewhere on the resource) matches no wait.
+    if (action !== "wait" && correlation === undefined) return;
+    if (action === "cancel") await waits.cancel(correlation as string, eventStatus(msg));
     else if (action === "sendNow") await waits.sendNow(correlation as string, eventStatus(msg));
     else {
       const { dropped } = await waits.add(msg as Record<string, unknown>, settings.delayMs, correlation);

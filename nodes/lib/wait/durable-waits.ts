@@ -8,7 +8,7 @@
 import { AcsError } from "../core/errors";
 import type { KeyedStore } from "./keyed-store";
 import { decodeMsg, encodeMsg } from "./msg-codec";
-import { isLease, isLeaseKey, isStoredWait, isWaitKey, leaseKey, newWaitKey, waitKeyPrefix, type Lease, type StoredWait } from "./records";
+import { earlyKey, isEarlyEvent, isEarlyKey, isLease, isLeaseKey, isStoredWait, isWaitKey, leaseKey, newWaitKey, waitKeyPrefix, type EarlyEvent, type Lease, type StoredWait } from "./records";
 
 export type FireReason = "deadline" | "event";
 
@@ -47,6 +47,12 @@ interface Known {
   dueAt: number;
   bytes: number;
 }
+
+/** How long an event that matched no wait is kept for a msg of its correlation id still on its way. */
+export const EARLY_EVENT_MS = 10 * 60_000;
+
+/** What add() did with the msg. */
+export type Added = { outcome: "waiting" | "cancelled" | "sent"; dropped: string[] };
 
 /** setTimeout's longest delay; longer waits are timed in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -87,8 +93,15 @@ export class DurableWaits {
    * Stores the msg to go on after `delayMs`. Throws (nothing stored) when it cannot be written as
    * JSON or would pass the node's bounds. Resolves once the store has it.
    */
-  async add(msg: Record<string, unknown>, delayMs: number, correlationId: string | undefined): Promise<{ dropped: string[] }> {
+  async add(msg: Record<string, unknown>, delayMs: number, correlationId: string | undefined): Promise<Added> {
     const encoded = encodeMsg(msg);
+    const early = correlationId === undefined ? undefined : await this.takeEarlyEvent(correlationId);
+    if (early?.action === "cancel") return { outcome: "cancelled", dropped: encoded.dropped };
+    if (early?.action === "sendNow") {
+      const now = this.now();
+      this.options.fire(decodeMsg(encoded.json), { reason: "event", ...(early.status === undefined ? {} : { status: early.status }), correlationId, createdAt: now, dueAt: now + delayMs });
+      return { outcome: "sent", dropped: encoded.dropped };
+    }
     if (encoded.bytes > this.options.maxBytes) throw new AcsError("acs-wait.errors.msgTooLarge", { bytes: encoded.bytes, max: this.options.maxBytes });
     if (this.known.size >= this.options.maxWaiting) throw new AcsError("acs-wait.errors.tooMany", { count: this.known.size, max: this.options.maxWaiting });
     const used = this.bytes;
@@ -100,16 +113,17 @@ export class DurableWaits {
     await this.options.store.set(key, wait);
     this.remember(key, wait);
     this.schedule(key, wait.dueAt);
-    return { dropped: encoded.dropped };
+    return { outcome: "waiting", dropped: encoded.dropped };
   }
 
   /** Ends the waits of this correlation id without sending them; resolves with how many there were. */
-  async cancel(correlationId: string): Promise<number> {
+  async cancel(correlationId: string, status?: string): Promise<number> {
     const keys = await this.keysOf(correlationId);
     for (const key of keys) {
       await this.options.store.set(key, undefined);
       this.forget(key);
     }
+    if (keys.length === 0) await this.keepEarlyEvent(correlationId, { action: "cancel", ...(status === undefined ? {} : { status }), at: this.now() });
     return keys.length;
   }
 
@@ -117,7 +131,24 @@ export class DurableWaits {
   async sendNow(correlationId: string, status?: string): Promise<number> {
     let sent = 0;
     for (const key of await this.keysOf(correlationId)) if (await this.fireKey(key, { reason: "event", status }, false)) sent++;
+    if (sent === 0) await this.keepEarlyEvent(correlationId, { action: "sendNow", ...(status === undefined ? {} : { status }), at: this.now() });
     return sent;
+  }
+
+  /**
+   * An event that matched no wait is kept for EARLY_EVENT_MS: a delivery report can reach the flow
+   * before the send's own output reaches this node, and then it decides that msg as soon as it comes.
+   */
+  private keepEarlyEvent(correlationId: string, early: EarlyEvent): Promise<void> {
+    return this.options.store.set(earlyKey(correlationId), early);
+  }
+
+  private async takeEarlyEvent(correlationId: string): Promise<EarlyEvent | undefined> {
+    const key = earlyKey(correlationId);
+    const early = await this.options.store.get(key);
+    if (early === undefined) return undefined;
+    await this.options.store.set(key, undefined);
+    return isEarlyEvent(early) && this.now() - early.at < EARLY_EVENT_MS ? early : undefined;
   }
 
   /** Stops every timer and lets a firing in progress end; the waits stay in the store for the next start. */
@@ -222,6 +253,10 @@ export class DurableWaits {
     const keys = await this.options.store.keys();
     const present = new Set(keys);
     for (const key of [...this.known.keys()]) if (!present.has(key)) this.forget(key);
+    for (const key of keys.filter(isEarlyKey)) {
+      const early = await this.options.store.get(key);
+      if (!isEarlyEvent(early) || this.now() - early.at >= EARLY_EVENT_MS) await this.options.store.set(key, undefined);
+    }
     for (const key of keys.filter(isLeaseKey)) {
       const lease = await this.options.store.get(key);
       if (isLease(lease)) this.leases.set(lease.owner, lease.expiresAt);

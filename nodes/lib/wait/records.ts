@@ -24,7 +24,16 @@ export interface Lease {
   expiresAt: number;
 }
 
+/** An event that came before the msg it ends (a report can beat the send's own output). */
+export interface EarlyEvent {
+  action: "cancel" | "sendNow";
+  status?: string;
+  /** Milliseconds since the epoch. */
+  at: number;
+}
+
 const WAIT_PREFIX = "wait-";
+const EARLY_PREFIX = "early-";
 const LEASE_PREFIX = "lease-";
 const NO_CORRELATION = "none";
 
@@ -63,4 +72,17 @@ export function isStoredWait(value: unknown): value is StoredWait {
 export function isLease(value: unknown): value is Lease {
   const lease = value as Partial<Lease> | null | undefined;
   return typeof lease === "object" && lease !== null && typeof lease.owner === "string" && typeof lease.expiresAt === "number";
+}
+
+export function earlyKey(correlationId: string): string {
+  return `${EARLY_PREFIX}${correlationTag(correlationId)}`;
+}
+
+export function isEarlyKey(key: string): boolean {
+  return key.startsWith(EARLY_PREFIX);
+}
+
+export function isEarlyEvent(value: unknown): value is EarlyEvent {
+  const early = value as Partial<EarlyEvent> | null | undefined;
+  return typeof early === "object" && early !== null && (early.action === "cancel" || early.action === "sendNow") && typeof early.at === "number";
 }

@@ -156,6 +156,20 @@ describe("durable waits", () => {
     assert.equal(await a.waits.sendNow("c1"), 0, "nothing is left to send");
   });
 
+  it("lets an event that came before its msg decide that msg when it comes", async () => {
+    const store = new SharedStore();
+    const a = instance(store, "a");
+    await a.waits.start();
+    assert.equal(await a.waits.sendNow("early-failed", "failed"), 0);
+    assert.equal(await a.waits.cancel("early-delivered", "delivered"), 0);
+    assert.deepEqual(await a.waits.add({ payload: "fallback" }, 60_000, "early-failed"), { outcome: "sent", dropped: [] });
+    assert.deepEqual(await a.waits.add({ payload: "not needed" }, 10, "early-delivered"), { outcome: "cancelled", dropped: [] });
+    assert.deepEqual(a.fired.map((entry) => [entry.msg.payload, entry.fired.reason, entry.fired.status]), [["fallback", "event", "failed"]]);
+    assert.deepEqual(store.waits(), []);
+    assert.deepEqual([...store.data.keys()].filter((key) => key.startsWith("early-")), [], "each early event is used once");
+    assert.deepEqual(await a.waits.add({ payload: "later" }, 10, "early-failed"), { outcome: "waiting", dropped: [] });
+  });
+
   it("refuses a msg past the count bound, and stores nothing", async () => {
     const store = new SharedStore();
     const a = instance(store, "a", { maxWaiting: 2 });
