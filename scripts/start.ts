@@ -126,7 +126,8 @@ async function main(): Promise<void> {
       userDir,
       port: numberFromEnv("NODE_RED_PORT", 1880),
       logLevel: "warn",
-      settings: { credentialSecret: false },
+      // A persistent context store: the records of what was sent (and waits) survive a restart of the demo.
+      settings: { credentialSecret: false, contextStorage: { default: { module: "localfilesystem" } } },
     });
   } catch (err) {
     await sandbox?.close();

@@ -22,6 +22,7 @@ export class RealRuntime {
     private readonly child: ChildProcess,
     readonly userDir: string,
     readonly url: string,
+    private readonly ownsUserDir: boolean,
   ) {
     child.on("message", (message: RuntimeReport) => this.record(message));
     child.on("exit", (code) => {
@@ -30,16 +31,21 @@ export class RealRuntime {
     });
   }
 
-  static start(capture: RuntimeProcessOptions["capture"]): Promise<RealRuntime> {
-    const userDir = mkdtempSync(join(tmpdir(), "acs-reliability-"));
-    const options: RuntimeProcessOptions = { userDir, capture };
+  /**
+   * Starts a runtime in a fresh user directory, or in `more.userDir` (an earlier runtime's, for a
+   * restart: that directory is then left in place by stop()).
+   */
+  static start(capture: RuntimeProcessOptions["capture"], more: Omit<RuntimeProcessOptions, "capture" | "userDir"> & { userDir?: string } = {}): Promise<RealRuntime> {
+    const ownsUserDir = more.userDir === undefined;
+    const userDir = more.userDir ?? mkdtempSync(join(tmpdir(), "acs-reliability-"));
+    const options: RuntimeProcessOptions = { ...more, userDir, capture };
     const child = fork(join(__dirname, "real-runtime-process.js"), [JSON.stringify(options)], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
     return new Promise((resolve, reject) => {
       const early: RuntimeReport[] = [];
       const onMessage = (message: RuntimeReport) => {
         if (message.kind !== "ready") return void early.push(message);
         child.off("message", onMessage);
-        const runtime = new RealRuntime(child, userDir, message.url);
+        const runtime = new RealRuntime(child, userDir, message.url, ownsUserDir);
         for (const report of early) runtime.record(report);
         resolve(runtime);
       };
@@ -85,7 +91,13 @@ export class RealRuntime {
     }
   }
 
-  async stop(): Promise<void> {
+  /** The port the runtime listens on. */
+  get port(): number {
+    return Number(new URL(this.url).port);
+  }
+
+  /** Stops the process; the user directory goes too unless `keepUserDir` (a restart follows) or it was given to start(). */
+  async stop(keepUserDir = false): Promise<void> {
     if (this.alive) {
       const exited = new Promise((resolve) => this.child.once("exit", resolve));
       this.child.send({ kind: "stop" });
@@ -93,7 +105,7 @@ export class RealRuntime {
       await exited;
       clearTimeout(force);
     }
-    rmSync(this.userDir, { recursive: true, force: true });
+    if (this.ownsUserDir && !keepUserDir) rmSync(this.userDir, { recursive: true, force: true });
   }
 
   private record(message: RuntimeReport): void {
