@@ -252,6 +252,8 @@ async function startRuntime(): Promise<ExampleRuntime> {
     userDir,
     settings: {
       credentialSecret: false,
+      // As `npm start` runs them: a persistent context store for the connections' records.
+      contextStorage: { default: { module: "localfilesystem" } },
       logging: {
         console: { level: "off", metrics: false, audit: false },
         capture: {

@@ -50,8 +50,10 @@ export function resultMessages(
   const common = { channel: "sms", operation: "send", from: summary.from, correlationId: summary.correlationId, ...contentOf(sms) };
   if (mode === "single") {
     const failed = outcomes.filter((outcome) => outcome.status === "failed").length;
+    const optedOut = outcomes.filter((outcome) => outcome.status === "optedOut").length;
     const results = outcomes.map((outcome) => withoutUndefined(outcome));
-    (msg as AcsMessage).acs = { ...common, status: failed > 0 ? "failed" : "queued", to: sms.to, failed, results };
+    const status = failed > 0 ? "failed" : optedOut === outcomes.length ? "optedOut" : "queued";
+    (msg as AcsMessage).acs = { ...common, status, to: sms.to, failed, ...(optedOut > 0 ? { optedOut } : {}), results };
     return [msg];
   }
   const messages: AcsMessage[] = outcomes.map((_, i) => (i === 0 ? msg : clone(msg)));
