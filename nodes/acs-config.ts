@@ -46,6 +46,7 @@ function register(RED: NodeAPI): void {
       this.status({ fill: "yellow", shape: "ring", text: statusText(RED, "acs-config.status.memoryStore") });
     }
     const storeName = store.unknown === undefined && def.contextStore?.trim() ? def.contextStore.trim() : undefined;
+    this.contextStore = storeName;
     let ttlHours = number(def.recordTtlHours) ?? DEFAULT_RECORD_TTL_HOURS;
     if (!Number.isFinite(ttlHours) || ttlHours <= 0) {
       this.warn(statusText(RED, "acs-config.warnings.badTtl", { value: def.recordTtlHours, hours: DEFAULT_RECORD_TTL_HOURS }));

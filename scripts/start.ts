@@ -13,7 +13,7 @@ import { join, resolve } from "node:path";
 import { startSandbox, type Sandbox } from "../emulator";
 import { DEMO_EMAIL_QUOTA, DEMO_RULES, guideLines, type GuideContext } from "./demo-guide";
 import { combineExamples, eventWebhooks, exampleNames, readExample, scaleDelays, splitCredentials, type FlowNode } from "./demo-flows";
-import { PROJECT_ROOT, startEmbeddedNodeRed, type EmbeddedNodeRed } from "./embedded-node-red";
+import { DURABLE_CONTEXT_STORAGE, PROJECT_ROOT, startEmbeddedNodeRed, type EmbeddedNodeRed } from "./embedded-node-red";
 
 const userDir = resolve(process.env.NODE_RED_USER_DIR || join(PROJECT_ROOT, ".node-red"));
 const stateDir = resolve(process.env.SANDBOX_STATE_DIR || join(PROJECT_ROOT, ".sandbox"));
@@ -126,8 +126,8 @@ async function main(): Promise<void> {
       userDir,
       port: numberFromEnv("NODE_RED_PORT", 1880),
       logLevel: "warn",
-      // A persistent context store: the records of what was sent (and waits) survive a restart of the demo.
-      settings: { credentialSecret: false, contextStorage: { default: { module: "localfilesystem" } } },
+      // Context on disk: the fallbacks' waits and the records of what was sent survive a restart.
+      settings: { credentialSecret: false, contextStorage: DURABLE_CONTEXT_STORAGE },
     });
   } catch (err) {
     await sandbox?.close();

@@ -2,7 +2,9 @@
 // sender's opt-out list, acs-sms skips it on the next send, still after Node-RED restarts, and a
 // START takes it off again.
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startTestSandbox, sandboxConfig, type Sandbox } from "../helpers/sandbox";
 import { RealRuntime } from "./real-runtime";
 
@@ -24,7 +26,7 @@ function offerFlow(sandbox: Sandbox): Record<string, unknown>[] {
 describe("opt-outs kept by ACS, across a restart", function () {
   this.timeout(120_000);
   let sandbox: Sandbox;
-  let userDir: string | undefined;
+  const userDir = mkdtempSync(join(tmpdir(), "acs-opt-outs-restart-"));
   const runtimes: RealRuntime[] = [];
 
   before(async () => {
@@ -33,7 +35,7 @@ describe("opt-outs kept by ACS, across a restart", function () {
 
   after(async () => {
     for (const runtime of runtimes) await runtime.stop();
-    if (userDir) rmSync(userDir, { recursive: true, force: true });
+    rmSync(userDir, { recursive: true, force: true });
     await sandbox?.close();
   });
 
@@ -47,18 +49,17 @@ describe("opt-outs kept by ACS, across a restart", function () {
   }
 
   it("skips a number that texted STOP, still after a restart, and sends again after START", async () => {
-    const first = await RealRuntime.start("full");
+    const first = await RealRuntime.start("full", { userDir });
     runtimes.push(first);
-    userDir = first.userDir;
     await first.deploy(offerFlow(sandbox));
     assert.equal(await offer(first), "queued");
 
     sandbox.control.receiveSms({ from: CUSTOMER, to: OUR_NUMBER, message: "STOP" });
     assert.deepEqual(sandbox.control.optedOut(OUR_NUMBER), [{ from: OUR_NUMBER, to: CUSTOMER }]);
     assert.equal(await offer(first), "optedOut");
-    await first.stop(true);
+    await first.stop();
 
-    const second = await RealRuntime.start("full", { userDir: first.userDir });
+    const second = await RealRuntime.start("full", { userDir });
     runtimes.push(second);
     assert.equal(await offer(second), "optedOut");
 

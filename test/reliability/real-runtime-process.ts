@@ -11,25 +11,29 @@ export interface RuntimeProcessOptions {
   userDir: string;
   /** "full": msgs and errors are reported in full (inspected); "outline": which node sent which msg id. */
   capture: "full" | "outline";
-  /** The port to listen on (0 or absent: a free one); a restarted runtime keeps its webhook URLs this way. */
+  /** A fixed port (a restarted runtime keeps its URL); default any free one. */
   port?: number;
   /**
-   * settings.js contextStorage; a `module` that is an absolute path is required here (a plugin store),
-   * a name is one of Node-RED's own ("memory", "localfilesystem").
+   * Extra Node-RED settings (JSON), e.g. contextStorage. A context store whose `module` is an absolute
+   * path is a plugin: it is required here, as settings.js requires one.
    */
-  contextStorage?: Record<string, { module: string; config?: Record<string, unknown> }>;
+  settings?: Record<string, unknown>;
 }
 
-/** settings.js contextStorage with plugin stores required, as a settings file would. */
-function contextStorageSetting(stores: RuntimeProcessOptions["contextStorage"]): Record<string, unknown> | undefined {
-  if (!stores) return undefined;
-  return Object.fromEntries(
+type StoreSettings = Record<string, { module?: unknown } & Record<string, unknown>>;
+
+/** The settings with each plugin context store's module required. */
+function withPluginStores(settings: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  const stores = settings?.contextStorage as StoreSettings | undefined;
+  if (!stores) return settings;
+  const required = Object.fromEntries(
     Object.entries(stores).map(([name, store]) => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plugin named by the test, as settings.js requires one
-      const module: unknown = store.module.startsWith("/") ? require(store.module) : store.module;
+      const module: unknown = typeof store.module === "string" && store.module.startsWith("/") ? require(store.module) : store.module;
       return [name, { ...store, module }];
     }),
   );
+  return { ...settings, contextStorage: required };
 }
 
 export type RuntimeReport =
@@ -95,12 +99,11 @@ async function main(): Promise<void> {
   // RED.start() resolves before the first flows have started: a deploy in between can lose its credentials.
   let flowsStarted: () => void = () => undefined;
   const firstStart = new Promise<void>((resolve) => (flowsStarted = resolve));
-  const contextStorage = contextStorageSetting(options.contextStorage);
   const embedded = await startEmbeddedNodeRed({
     userDir: options.userDir,
     port: options.port,
     settings: {
-      ...(contextStorage ? { contextStorage } : {}),
+      ...withPluginStores(options.settings),
       logging: {
         capture: {
           level: "trace",

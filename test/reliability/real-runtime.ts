@@ -32,20 +32,19 @@ export class RealRuntime {
   }
 
   /**
-   * Starts a runtime in a fresh user directory, or in `more.userDir` (an earlier runtime's, for a
-   * restart: that directory is then left in place by stop()).
+   * Starts a runtime. With `userDir` given, that directory is used and kept (a restart starts another
+   * runtime on it); otherwise a new one is made and removed by stop().
    */
-  static start(capture: RuntimeProcessOptions["capture"], more: Omit<RuntimeProcessOptions, "capture" | "userDir"> & { userDir?: string } = {}): Promise<RealRuntime> {
-    const ownsUserDir = more.userDir === undefined;
-    const userDir = more.userDir ?? mkdtempSync(join(tmpdir(), "acs-reliability-"));
-    const options: RuntimeProcessOptions = { ...more, userDir, capture };
+  static start(capture: RuntimeProcessOptions["capture"], extra: { userDir?: string; port?: number; settings?: Record<string, unknown> } = {}): Promise<RealRuntime> {
+    const userDir = extra.userDir ?? mkdtempSync(join(tmpdir(), "acs-reliability-"));
+    const options: RuntimeProcessOptions = { userDir, capture, port: extra.port, settings: extra.settings };
     const child = fork(join(__dirname, "real-runtime-process.js"), [JSON.stringify(options)], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
     return new Promise((resolve, reject) => {
       const early: RuntimeReport[] = [];
       const onMessage = (message: RuntimeReport) => {
         if (message.kind !== "ready") return void early.push(message);
         child.off("message", onMessage);
-        const runtime = new RealRuntime(child, userDir, message.url, ownsUserDir);
+        const runtime = new RealRuntime(child, userDir, message.url, extra.userDir === undefined);
         for (const report of early) runtime.record(report);
         resolve(runtime);
       };
@@ -91,13 +90,7 @@ export class RealRuntime {
     }
   }
 
-  /** The port the runtime listens on. */
-  get port(): number {
-    return Number(new URL(this.url).port);
-  }
-
-  /** Stops the process; the user directory goes too unless `keepUserDir` (a restart follows) or it was given to start(). */
-  async stop(keepUserDir = false): Promise<void> {
+  async stop(): Promise<void> {
     if (this.alive) {
       const exited = new Promise((resolve) => this.child.once("exit", resolve));
       this.child.send({ kind: "stop" });
@@ -105,7 +98,15 @@ export class RealRuntime {
       await exited;
       clearTimeout(force);
     }
-    if (this.ownsUserDir && !keepUserDir) rmSync(this.userDir, { recursive: true, force: true });
+    if (this.ownsUserDir) rmSync(this.userDir, { recursive: true, force: true });
+  }
+
+  /** Ends the runtime process at once with SIGKILL, as a crash or `kill -9` would. */
+  async kill(): Promise<void> {
+    if (!this.alive) return;
+    const exited = new Promise((resolve) => this.child.once("exit", resolve));
+    this.child.kill("SIGKILL");
+    await exited;
   }
 
   private record(message: RuntimeReport): void {

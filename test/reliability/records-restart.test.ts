@@ -2,7 +2,9 @@
 // context store: an SMS failure report that reaches a restarted runtime still carries
 // msg.acs.sent.contact, so an SMS-then-email fallback still knows where to write.
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startTestSandbox, sandboxConfig, type Sandbox } from "../helpers/sandbox";
 import { RealRuntime } from "./real-runtime";
 
@@ -37,7 +39,8 @@ describe("records of what was sent, across a restart", function () {
   this.timeout(120_000);
   let sandbox: Sandbox;
   const runtimes: RealRuntime[] = [];
-  const storage = { default: { module: "memory" }, file: { module: "localfilesystem" } };
+  const userDir = mkdtempSync(join(tmpdir(), "acs-records-restart-"));
+  const settings = { contextStorage: { default: { module: "memory" }, file: { module: "localfilesystem" } } };
 
   before(async () => {
     // The phone is off: its report says Failed, 20 simulated seconds (10 real) after the send.
@@ -46,23 +49,23 @@ describe("records of what was sent, across a restart", function () {
 
   after(async () => {
     for (const runtime of runtimes) await runtime.stop();
-    if (runtimes[0]) rmSync(runtimes[0].userDir, { recursive: true, force: true });
+    rmSync(userDir, { recursive: true, force: true });
     await sandbox?.close();
   });
 
   it("brings msg.acs.sent.contact with an SMS failure report that arrives after the restart", async () => {
-    const first = await RealRuntime.start("full", { contextStorage: storage });
+    const first = await RealRuntime.start("full", { userDir, settings });
     runtimes.push(first);
     await first.deploy(recordsFlow(sandbox));
     await sandbox.control.subscribe({ endpoint: `${first.url}${EVENTS_PATH.slice(1)}?code=${SECRET}` });
     await first.inject("send");
     await first.until(() => first.msgs.some((entry) => entry.source === "sms"), 30_000, "the SMS was not sent");
     assert.match(first.msgs.find((entry) => entry.source === "sms")?.text ?? "", /status: 'queued'/);
-    await first.stop(true);
+    await first.stop();
     assert.equal(first.msgs.filter((entry) => entry.source === "events").length, 0, "the report came before the restart: the test proves nothing");
 
     // The same user directory and port: the flows, credentials and context store of the first run.
-    const second = await RealRuntime.start("full", { contextStorage: storage, userDir: first.userDir, port: first.port });
+    const second = await RealRuntime.start("full", { userDir, settings, port: Number(new URL(first.url).port) });
     runtimes.push(second);
     await second.until(() => second.msgs.some((entry) => entry.source === "events"), 90_000, "the failure report did not reach the restarted runtime");
     const report = second.msgs.find((entry) => entry.source === "events")?.text ?? "";
