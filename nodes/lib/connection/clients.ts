@@ -11,8 +11,8 @@ import { EmailClient } from "@azure/communication-email";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { SmsClient } from "@azure/communication-sms";
 import type { ConnectionSettings } from "./settings";
-import { MmsClient } from "../sms/mms-send";
-import { OptOutClient } from "../sms/opt-outs";
+import { MmsClient } from "./mms-client";
+import { OptOutClient } from "./opt-out-client";
 
 const USER_AGENT = "node-red-azure-communication";
 
@@ -66,7 +66,7 @@ export class AcsClients {
     return this.identityClient;
   }
 
-  /** The preview MMS API, which no SDK covers (see mms-send.ts). */
+  /** The preview MMS API, which no SDK covers (see mms-client.ts). */
   mms(): MmsClient {
     this.mmsClient ??= new MmsClient(this.settings, this.clientOptions);
     return this.mmsClient;

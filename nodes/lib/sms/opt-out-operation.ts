@@ -4,7 +4,8 @@ import type { NodeMessage } from "node-red";
 import { serviceError } from "../core/errors";
 import { withoutUndefined } from "../core/values";
 import type { AcsClients } from "../connection/clients";
-import type { OptOutAction } from "./opt-outs";
+import type { OptOutAction } from "../connection/opt-out-client";
+import { callOptOuts } from "./opt-outs";
 import { parseRecipients, parseRegion, parseSender } from "./phone-numbers";
 
 export type SmsOperation = "send" | "optOutCheck" | "optOutAdd" | "optOutRemove";
@@ -24,7 +25,7 @@ export interface OptOutInput {
 /**
  * Runs one opt-out operation for every recipient and sets msg.acs: `results` per recipient
  * (`to`, `isOptedOut`, `httpStatusCode`, `error`), `optedOut` the numbers on the list afterwards, and
- * `status` "failed" when any recipient's item failed.
+ * `status` "failed" when the service refused a number (absent otherwise: nothing was sent).
  */
 export async function runOptOutOperation(clients: AcsClients, operation: SmsOperation, action: OptOutAction, input: OptOutInput, msg: NodeMessage, signal?: AbortSignal): Promise<NodeMessage> {
   const region = parseRegion(input.defaultRegion);
@@ -32,7 +33,7 @@ export async function runOptOutOperation(clients: AcsClients, operation: SmsOper
   const to = parseRecipients(input.to, region);
   let results;
   try {
-    results = await clients.optOuts().call(action, from.value, to, signal);
+    results = await callOptOuts(clients.optOuts(), action, from.value, to, signal);
   } catch (err) {
     throw serviceError(err, `${action} SMS opt-outs`);
   }
@@ -40,7 +41,7 @@ export async function runOptOutOperation(clients: AcsClients, operation: SmsOper
   (msg as NodeMessage & { acs?: unknown }).acs = {
     channel: "sms",
     operation,
-    status: failed > 0 ? "failed" : "ok",
+    ...(failed > 0 ? { status: "failed" } : {}),
     from: from.value,
     to,
     optedOut: results.filter((result) => result.isOptedOut === true).map((result) => result.to),
