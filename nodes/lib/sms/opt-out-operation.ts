@@ -30,7 +30,7 @@ export interface OptOutInput {
 export async function runOptOutOperation(clients: AcsClients, operation: SmsOperation, action: OptOutAction, input: OptOutInput, msg: NodeMessage, signal?: AbortSignal): Promise<NodeMessage> {
   const region = parseRegion(input.defaultRegion);
   const from = parseSender(input.from, region);
-  const to = parseRecipients(input.to, region);
+  const to = await parseRecipients(input.to, region);
   let results;
   try {
     results = await callOptOuts(clients.optOuts(), action, from.value, to, signal);
