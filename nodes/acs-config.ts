@@ -26,7 +26,6 @@ interface AcsConfigDef extends NodeDef, AcsConfigProperties {
   recordTtlHours: string;
 }
 
-
 const CREDENTIAL_FIELDS = ["connectionString", "accessKey", "clientSecret", "caCert"] as const;
 
 function register(RED: NodeAPI): void {

@@ -145,6 +145,7 @@ async function main(): Promise<void> {
   console.log(`Node-RED editor:  ${nodeRed.url}`);
   console.log(reset ? `Flows:            the examples, written to ${flowFile}` : `Flows:            kept from ${flowFile} (ACS_DEMO_RESET=1 loads the examples again)`);
   if (delayScale !== 1) console.log(`Delays:           ${delayScale} times as long as in the examples (ACS_DEMO_DELAY_SCALE)`);
+  console.log(`Context:          on disk in ${join(userDir, "context")} (waits and records of what was sent survive a restart)`);
   if (sandbox) {
     const webhooks = await subscribeWebhooks(sandbox, nodeRed, flows, secret);
     webhooks.forEach((line, index) => console.log(`${index === 0 ? "Event Grid:       the sandbox delivers to" : "                                        "} ${line}`));
@@ -156,6 +157,7 @@ async function main(): Promise<void> {
     controlUrl: sandbox ? `${sandbox.endpoint}_sandbox/` : undefined,
     caFile: join(stateDir, "ca.pem"),
     chatWaitSeconds: Math.round(300 * delayScale),
+    contextDir: join(userDir, "context"),
   });
   console.log("\nReady. Press Ctrl+C to stop.");
 
