@@ -14,5 +14,15 @@ export default tseslint.config(
       "@typescript-eslint/no-require-imports": ["error", { allowAsImport: true }],
       "no-console": "off"
     }
+  },
+  // The sandbox UI's one script runs in the browser as written (no bundler).
+  {
+    files: ["emulator/ui/static/**/*.js"],
+    languageOptions: {
+      sourceType: "script",
+      globals: Object.fromEntries(
+        ["window", "document", "location", "history", "fetch", "EventSource", "DOMParser", "Node", "CSS", "console"].map((name) => [name, "readonly"])
+      )
+    }
   }
 );

@@ -29,6 +29,8 @@ async function main(): Promise<void> {
   console.log(`  CA certificate:    ${caPath}`);
   console.log(`  control API:       ${sandbox.endpoint}_sandbox/`);
   console.log(`  time scale:        ${sandbox.timeScale}`);
+  // Exactly this form, so a script can read the address.
+  console.log(`  sandbox UI: ${sandbox.uiUrl}`);
   console.log("Press Ctrl+C to stop.");
 
   let stopping = false;

@@ -137,6 +137,7 @@ async function main(): Promise<void> {
 
   if (sandbox) {
     console.log(`ACS sandbox:      ${sandbox.endpoint} (CA: ${join(stateDir, "ca.pem")}; control API: ${sandbox.endpoint}_sandbox/)`);
+    console.log(`  sandbox UI: ${sandbox.uiUrl}`);
     console.log(`                  +14255550199 is a phone that is off, kim@mailbox-gone.example bounces; 600 emails a minute`);
   } else {
     console.log("ACS:              the real service, from ACS_CONNECTION_STRING");
