@@ -15,6 +15,41 @@ export default tseslint.config(
       "no-console": "off"
     }
   },
+  {
+    // The core knows nothing of Node-RED or Express: it is usable (and testable) without a runtime.
+    files: ["nodes/lib/core/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["node-red", "@node-red/*", "express", "express/*", "../node-red/*"],
+              message: "nodes/lib/core has no Node-RED or Express imports, and does not use the Node-RED glue (nodes/lib/node-red).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Private Node-RED and Express parts are read in one module only, where each is tested.
+    files: ["nodes/**/*.ts"],
+    ignores: ["nodes/lib/node-red/internals.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "Identifier[name=/^(_expectedDoneCount|_router|_body|skipRawBodyParser)$/]",
+          message: "Private Node-RED/Express internals are reached through nodes/lib/node-red/internals.ts.",
+        },
+        {
+          selector: "Literal[value=/^(_expectedDoneCount|_router|_body|skipRawBodyParser)$/]",
+          message: "Private Node-RED/Express internals are reached through nodes/lib/node-red/internals.ts.",
+        },
+      ],
+    },
+  },
   // The sandbox UI's one script runs in the browser as written (no bundler).
   {
     files: ["emulator/ui/static/**/*.js"],

@@ -1,5 +1,6 @@
 // `npm run sandbox`: the sandbox on a fixed port, its CA written to .sandbox/ca.pem (kept across
-// restarts while valid), the endpoint, connection string and CA path printed. Ctrl+C stops it.
+// restarts while valid), the endpoint, connection string, CA path, Event Grid namespace and Entra ID
+// application printed. Ctrl+C stops it.
 //
 // Environment: SANDBOX_PORT (default 5443), SANDBOX_HOST (default 127.0.0.1), SANDBOX_TIME_SCALE
 // (default 1), SANDBOX_STATE_DIR (default .sandbox), SANDBOX_CUSTOM_DOMAINS (comma separated).
@@ -29,6 +30,11 @@ async function main(): Promise<void> {
   console.log(`  CA certificate:    ${caPath}`);
   console.log(`  control API:       ${sandbox.endpoint}_sandbox/`);
   console.log(`  time scale:        ${sandbox.timeScale}`);
+  const ns = sandbox.namespace;
+  // One line a script can split on ";" and "=" (the key is base64, so it may end in "=").
+  console.log(`  Event Grid namespace: endpoint=${ns.endpoint};key=${ns.key};topic=${ns.topic};subscription=${ns.subscription}`);
+  const entra = sandbox.entra;
+  console.log(`  Entra ID:          authorityHost=${entra.authorityHost};tenantId=${entra.tenantId};clientId=${entra.clientId};clientSecret=${entra.clientSecret}`);
   // Exactly this form, so a script can read the address.
   console.log(`  sandbox UI: ${sandbox.uiUrl}`);
   console.log("Press Ctrl+C to stop.");

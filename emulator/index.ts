@@ -1,14 +1,18 @@
 // startSandbox(): the local ACS sandbox in one call. HTTPS on loopback with a fresh certificate,
 // the Identity, SMS, MMS, Email and Chat data-plane APIs, scripted outcomes, Event Grid delivery of
-// the matching events, and the control API. close() releases the port, every timer and every
+// the matching events (webhooks, and pull from an Event Grid namespace topic), a Microsoft Entra ID
+// token endpoint for a service principal, and the control API. close() releases the port, every timer and every
 // delivery in flight.
 
 import { createHash } from "node:crypto";
+import { EntraAuthority, type EntraApplication } from "./auth/entra";
 import { TokenAuthority, type IssuedToken } from "./auth/tokens";
 import { loadOrCreateCertificates } from "./http/certificates";
 import { Clock } from "./state/clock";
 import { createControl, type SandboxControl } from "./http/control-api";
 import { EventGridBroker, resourceTopic } from "./eventgrid";
+import { EventGridNamespace, namespaceRoutes, routeToNamespace, type NamespaceOptions } from "./eventgrid/namespace";
+import { entraRoutes } from "./handlers/entra";
 import { FaultInjector, type FaultOptions } from "./state/faults";
 import { chatRoutes } from "./handlers/chat";
 import { emailRoutes } from "./handlers/email";
@@ -54,6 +58,23 @@ export interface SandboxOptions {
   faults?: FaultOptions;
   /** Keep the certificate pair here and reuse it across restarts (the CLI uses `.sandbox/`). */
   stateDir?: string;
+  /** The Event Grid namespace topic and queue subscription that receive every ACS event. */
+  namespace?: NamespaceOptions;
+}
+
+/** The sandbox's Event Grid namespace, for `EventGridReceiverClient(endpoint, new AzureKeyCredential(key), topic, subscription)`. */
+export interface SandboxNamespace {
+  /** `https://127.0.0.1:PORT` (the namespace shares the sandbox's server and CA). */
+  endpoint: string;
+  key: string;
+  topic: string;
+  subscription: string;
+}
+
+/** The service principal the sandbox's Entra ID endpoint knows, for `ClientSecretCredential(tenantId, clientId, clientSecret, { authorityHost })`. */
+export interface SandboxEntra extends EntraApplication {
+  /** `https://127.0.0.1:PORT/` */
+  authorityHost: string;
 }
 
 export interface Sandbox {
@@ -68,6 +89,8 @@ export interface Sandbox {
   port: number;
   timeScale: number;
   control: SandboxControl;
+  namespace: SandboxNamespace;
+  entra: SandboxEntra;
   store: SandboxStore;
   clock: Clock;
   /** The change feed the sandbox UI follows ("change" events; published events, 429s, typing). */
@@ -96,13 +119,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   store.onReset(() => activity.reset());
   const outcomes = new Outcomes(options.rules ?? []);
   const broker = new EventGridBroker({ clock, topic, onAttempt: () => activity.changed("delivery") });
+  const namespace = new EventGridNamespace(clock, options.namespace);
+  const routed = routeToNamespace(broker, namespace);
   const publisher = {
     publish(events: Parameters<EventGridBroker["publish"]>[0]) {
-      broker.publish(events);
+      routed.publish(events);
       activity.published(events);
     },
   };
   const reports = createReportScheduler({ clock, outcomes, broker: publisher, store, topic });
+  const entra = new EntraAuthority(sandboxApplication(resourceName));
   const faults = new FaultInjector(options.faults ?? {});
   let latencyMs = checkLatency(options.latencyMs ?? 0);
 
@@ -125,6 +151,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const control = createControl({
     store,
     broker,
+    namespace,
     reports,
     outcomes,
     service: {
@@ -149,7 +176,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...smsRoutes(services),
     ...mmsRoutes(services),
     ...emailRoutes(services),
-    ...chatRoutes(services)
+    ...chatRoutes(services),
+    ...namespaceRoutes(namespace),
+    ...entraRoutes(entra)
   ];
   const ui = createSandboxUi({
     store,
@@ -157,11 +186,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     activity,
     issueToken: (userId) => services.tokens.issue(userId, ["chat"], 60 * 60_000).token,
     settings,
+    namespace: () => control.namespace(),
   });
   const listener = createRequestListener({
     services,
     routes,
     accessKey,
+    namespaceKey: namespace.key,
+    entra,
     faults,
     latencyMs: () => latencyMs,
     handleControlRequest: async (req, res, url) => {
@@ -189,6 +221,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     port: running.port,
     timeScale: clock.timeScale,
     control,
+    namespace: { endpoint: endpoint.replace(/\/$/, ""), key: namespace.key, topic: namespace.topic, subscription: namespace.subscription },
+    entra: { authorityHost: endpoint, ...entra.application },
     store,
     clock,
     activity,
@@ -199,6 +233,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       closing ??= (async () => {
         reports.close();
         broker.close();
+        namespace.close();
         clock.clearAll();
         await running.close();
       })();
@@ -217,6 +252,18 @@ function checkLatency(value: unknown): number {
   return value;
 }
 
+/**
+ * The one application registered with the sandbox's Entra ID: stable ids derived from the resource
+ * name and a public development secret, like the access key.
+ */
+function sandboxApplication(resourceName: string): EntraApplication {
+  return {
+    tenantId: guidFrom(`${resourceName}:tenant`),
+    clientId: guidFrom(`${resourceName}:client`),
+    clientSecret: "sandbox-client-secret-not-a-secret"
+  };
+}
+
 /** A stable GUID for a resource name, so user ids keep their prefix across restarts. */
 function guidFrom(name: string): string {
   const hex = createHash("sha256").update(`acs-sandbox:${name}`).digest("hex");
@@ -224,6 +271,8 @@ function guidFrom(name: string): string {
 }
 
 export type { SandboxControl } from "./http/control-api";
+export { SANDBOX_NAMESPACE_KEY } from "./eventgrid/namespace";
+export type { NamespaceOptions } from "./eventgrid/namespace";
 export type { FaultOptions } from "./state/faults";
 export type { QuotaOptions, RateLimits } from "./state/quotas";
 export type { OutcomeRule } from "./state/types";

@@ -14,7 +14,8 @@ import type { ParsedEvent } from "./lib/events/parse";
 import { EventStatus } from "./lib/events/status";
 import { EVENT_GROUPS, EventTypeSelection, eventGroup, shortEventType } from "./lib/events/types";
 import { webhookHandlers, type WebhookOutcome } from "./lib/events/webhook/receiver";
-import { flowCompletion, type HooksLike } from "./lib/events/flow-completion";
+import { flowCompletion } from "./lib/events/flow-completion";
+import { messageHooks } from "./lib/node-red/internals";
 import { statusText, withoutHint } from "./lib/node-red/input-handler";
 import { addWebhookRoute, normalisePath, type WebhookRoute } from "./lib/events/webhook/route";
 
@@ -53,7 +54,7 @@ function register(RED: NodeAPI): void {
     const requireSecret = def.requireSecret !== false;
     const perGroup = def.outputMode === "perGroup";
     const ackTimeoutMs = numberIn(def.ackTimeout, 1, MAX_ACK_TIMEOUT_S, DEFAULT_ACK_TIMEOUT_S) * 1000;
-    const hooks = (RED as unknown as { hooks?: HooksLike }).hooks;
+    const hooks = messageHooks(RED);
     const completion = def.ackMode === "afterFlow" && hooks ? flowCompletion(hooks) : undefined;
     const closing = new AbortController();
     const status = new EventStatus(RED, this);

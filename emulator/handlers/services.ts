@@ -41,13 +41,19 @@ export interface RequestInfo {
   params: string[];
   /** The chat user calling (Bearer routes only). */
   caller?: string;
+  /** Aborted when the client closes the connection before the answer (a long poll stops waiting). */
+  signal?: AbortSignal;
 }
 
 export interface Route {
   method: string;
   pattern: RegExp;
   channel: FaultChannel;
-  auth: "hmac" | "bearer";
+  /**
+   * hmac: an HMAC-SHA256 signature with the access key, or an Entra ID token for ACS; bearer: an
+   * ACS user token (chat); namespace: the namespace key or an Entra ID token for Event Grid; none.
+   */
+  auth: "hmac" | "bearer" | "namespace" | "none";
   handle(request: RequestInfo): ServiceResponse | Promise<ServiceResponse>;
 }
 

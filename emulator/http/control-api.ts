@@ -4,6 +4,7 @@
 // (JSON, no auth, loopback only like the rest of the sandbox) under /_sandbox/.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EventGridBroker } from "../eventgrid/broker";
+import type { EventGridNamespace, NamespaceSnapshot } from "../eventgrid/namespace";
 import type { DeadLetterEntry, DeliveryLogEntry, EventGridEventShape, SubscriptionInfo, SubscriptionOptions } from "../eventgrid/types";
 import type { Outcomes } from "../state/outcomes";
 import { ScenarioError } from "../eventgrid/report-scheduler";
@@ -24,6 +25,7 @@ export interface ServiceSettings {
 export interface ControlDeps {
   store: SandboxStore;
   broker: EventGridBroker;
+  namespace?: EventGridNamespace;
   reports: ReportScheduler;
   outcomes: Outcomes;
   service?: ServiceSettings;
@@ -68,6 +70,10 @@ export interface SandboxControl {
   unsubscribe(id: string): boolean;
   deliveries(subscriptionId?: string): DeliveryLogEntry[];
   deadLetters(subscriptionId?: string): DeadLetterEntry[];
+  /** The Event Grid namespace's default topic subscription: depth, locks, dead letters, settings. */
+  namespace(): NamespaceSnapshot;
+  /** Changes `lockDurationSeconds` and `maxDeliveryCount` of the namespace subscription. */
+  setNamespace(value: unknown): void;
   /**
    * Resolves when no report is scheduled any more and every event was delivered or dead-lettered
    * (a `late` outcome or a long retry makes this wait that long, in simulated time).
@@ -166,6 +172,15 @@ export function createControl(deps: ControlDeps): SandboxControl {
     unsubscribe: (id) => broker.unsubscribe(id),
     deliveries: (subscriptionId) => broker.deliveries(subscriptionId),
     deadLetters: (subscriptionId) => broker.deadLetters(subscriptionId),
+    namespace() {
+      if (!deps.namespace) throw new ScenarioError(501, "NotAvailable", "this sandbox has no Event Grid namespace");
+      return deps.namespace.snapshot();
+    },
+    setNamespace(value) {
+      const namespace = deps.namespace;
+      if (!namespace) throw new ScenarioError(501, "NotAvailable", "this sandbox has no Event Grid namespace");
+      asBadRequest(() => namespace.configure(value));
+    },
     async eventsSettled() {
       // A delivery can finish while a report is still scheduled, and the other way round.
       do {
@@ -183,6 +198,7 @@ export function createControl(deps: ControlDeps): SandboxControl {
     reset() {
       reports.reset();
       broker.reset();
+      deps.namespace?.reset();
       store.reset();
     },
 
@@ -273,6 +289,11 @@ function routes(control: SandboxControl, deps: ControlDeps): Route[] {
         throw new ScenarioError(400, "ValidationFailed", "unknown subscription, subscription not awaiting validation, or wrong code");
       }
       return { status: 200, body: { message: "Webhook successfully validated as a subscription endpoint." } };
+    }),
+    route("GET", "namespace", () => ({ status: 200, body: control.namespace() })),
+    route("PUT", "namespace", async ({ body }) => {
+      control.setNamespace(await body());
+      return { status: 200, body: control.namespace() };
     }),
     route("GET", "rules", () => listOf(control.rules())),
     route("PUT", "rules", async ({ body }) => {

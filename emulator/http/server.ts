@@ -1,10 +1,13 @@
-// The sandbox's HTTPS front: one path for every request. Read the body -> latency and 5xx faults ->
-// authenticate (HMAC or Bearer) -> route to a handler -> answer, or drop the connection after the
-// handler ran when a drop fault says so. /_sandbox/* goes to the control API without auth.
+// The sandbox's HTTPS front: one path for every request. Find the route -> authenticate by header
+// where the scheme needs no body (namespace key, Bearer) -> read the body -> latency and 5xx faults
+// -> authenticate what needs the body (HMAC) -> route to a handler -> answer, or drop the connection
+// after the handler ran when a drop fault says so. /_sandbox/* goes to the control API without auth.
 
+import { timingSafeEqual } from "node:crypto";
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { ACS_AUDIENCE, EVENTGRID_AUDIENCE, type EntraAuthority } from "../auth/entra";
 import { verifyHmac } from "../auth/hmac";
 import { ServiceError, serviceError, smsUnauthorized, type ServiceResponse } from "./errors";
 import type { FaultInjector } from "../state/faults";
@@ -18,6 +21,10 @@ export interface RequestPipelineDeps {
   services: SandboxServices;
   routes: Route[];
   accessKey: string;
+  /** The Event Grid namespace's access key (`Authorization: SharedAccessKey <key>`). */
+  namespaceKey: string;
+  /** Issuer of the Entra ID tokens the ACS and namespace routes accept. */
+  entra: EntraAuthority;
   faults: FaultInjector;
   latencyMs(): number;
   handleControlRequest?(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
@@ -43,6 +50,21 @@ async function handle(deps: RequestPipelineDeps, req: IncomingMessage, res: Serv
   }
 
   const { services } = deps;
+  const method = req.method ?? "GET";
+  const found = findRoute(deps.routes, method, url.pathname);
+  if (!("missing" in found) && found.route.auth === "namespace") {
+    // A caller without the key learns nothing and uploads nothing.
+    const refusal = refuseNamespaceCaller(deps, req.headers.authorization);
+    if (refusal) {
+      services.store.counters.requests++;
+      services.store.counters.authFailures++;
+      res.shouldKeepAlive = false;
+      respond(res, refusal.response);
+      req.resume();
+      return;
+    }
+  }
+
   const body = await readBody(req);
   services.store.counters.requests++;
   if (body === null) {
@@ -51,8 +73,6 @@ async function handle(deps: RequestPipelineDeps, req: IncomingMessage, res: Serv
   }
   await services.clock.sleepReal(deps.latencyMs());
 
-  const method = req.method ?? "GET";
-  const found = findRoute(deps.routes, method, url.pathname);
   if ("missing" in found) {
     const error = found.missing === "method"
       ? serviceError(405, "MethodNotAllowed", `${method} is not allowed on ${url.pathname}.`)
@@ -62,7 +82,9 @@ async function handle(deps: RequestPipelineDeps, req: IncomingMessage, res: Serv
   }
 
   const { route, params } = found;
-  const request: RequestInfo = { method, url, origin, headers: req.headers, body, params };
+  const closed = new AbortController();
+  res.once("close", () => closed.abort());
+  const request: RequestInfo = { method, url, origin, headers: req.headers, body, params, signal: closed.signal };
 
   let response: ServiceResponse;
   try {
@@ -108,20 +130,58 @@ export function findRoute<R extends { method: string; pattern: RegExp }>(
 
 function authenticate(deps: RequestPipelineDeps, route: Route, request: RequestInfo, pathAndQuery: string): void {
   const { services } = deps;
+  if (route.auth === "none" || route.auth === "namespace") return;
   if (route.auth === "hmac") {
+    const bearer = bearerToken(request.headers.authorization);
+    if (bearer !== undefined) {
+      if (deps.entra.verify(bearer, ACS_AUDIENCE)) return;
+      services.store.counters.authFailures++;
+      if (route.channel === "sms" || route.channel === "mms") throw smsUnauthorized();
+      throw serviceError(401, "Unauthorized", "The Bearer token is not valid for https://communication.azure.com: unknown issuer, wrong audience or expired.");
+    }
     const failure = verifyHmac({ method: request.method, pathAndQuery, headers: request.headers, body: request.body }, deps.accessKey);
     if (failure === null) return;
     services.store.counters.authFailures++;
     if (route.channel === "sms" || route.channel === "mms") throw smsUnauthorized();
     throw serviceError(401, "Unauthorized", hmacMessage(failure));
   }
-  const match = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? "");
-  const caller = match ? bearerUser(services, match[1].trim()) : undefined;
+  const token = bearerToken(request.headers.authorization);
+  const caller = token !== undefined ? bearerUser(services, token) : undefined;
   if (caller === undefined) {
     services.store.counters.authFailures++;
     throw serviceError(401, "Unauthorized", "Request is not authorized.");
   }
   request.caller = caller;
+}
+
+/**
+ * Why a namespace request is refused (401 in the service's envelope), or undefined when it carries
+ * the namespace key or an Entra ID token for Event Grid that this sandbox issued.
+ */
+function refuseNamespaceCaller(deps: RequestPipelineDeps, authorization: string | undefined): ServiceError | undefined {
+  const header = authorization?.trim() ?? "";
+  const key = /^SharedAccessKey\s+(.+)$/i.exec(header);
+  if (key) {
+    if (sameSecret(key[1].trim(), deps.namespaceKey)) return undefined;
+    return serviceError(401, "Unauthorized", "The request authorization key is not authorized for this namespace.");
+  }
+  const token = bearerToken(header);
+  if (token !== undefined) {
+    if (deps.entra.verify(token, EVENTGRID_AUDIENCE)) return undefined;
+    return serviceError(401, "Unauthorized", "The Bearer token is not valid for https://eventgrid.azure.net: unknown issuer, wrong audience or expired.");
+  }
+  return serviceError(401, "Unauthorized", "The request has no Authorization header: send 'SharedAccessKey <key>' or a Bearer token.");
+}
+
+function bearerToken(authorization: string | undefined): string | undefined {
+  const match = /^Bearer\s+(.+)$/i.exec(authorization?.trim() ?? "");
+  return match ? match[1].trim() : undefined;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** The user a chat token speaks for, unless the token is invalid, the user deleted or its tokens revoked since. */

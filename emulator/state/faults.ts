@@ -2,7 +2,7 @@
 // `seed`) of requests answered with a 5xx, or whose connection is destroyed after the request was
 // processed and recorded (the client then has to rely on repeatability ids / Operation-Id).
 
-export type FaultChannel = "sms" | "mms" | "email" | "chat" | "identity";
+export type FaultChannel = "sms" | "mms" | "email" | "chat" | "identity" | "eventgrid" | "entra";
 
 export interface FaultSelector {
   /** Affect the next `count` matching requests. */

@@ -5,16 +5,11 @@
 // Node-RED 1.0) never reports completion: it counts as finished once its handler has run.
 // Hooks are installed while something is watched, and removed after.
 import { AcsError } from "../core/errors";
-
-/** The part of RED.hooks this uses. */
-export interface HooksLike {
-  add(hookId: string, handler: (event: never) => void): void;
-  remove(hookId: string): void;
-}
+import { expectedDoneCount, type MessageHooks } from "../node-red/internals";
 
 interface DeliveryEvent {
   msg?: { _msgid?: unknown };
-  destination?: { id?: string; node?: { _expectedDoneCount?: unknown } };
+  destination?: { id?: string; node?: unknown };
 }
 
 interface CompleteEvent {
@@ -100,7 +95,7 @@ export class FlowCompletion {
   private readonly watches = new Map<string, FlowWatch>();
   private hooked = false;
 
-  constructor(private readonly hooks: HooksLike) {}
+  constructor(private readonly hooks: MessageHooks) {}
 
   /** Starts watching these messages; send them after this, then call `finish` on the watch. */
   watch(msgIds: readonly string[]): FlowWatch {
@@ -132,7 +127,7 @@ export class FlowCompletion {
     this.hooks.add(`postReceive.${LABEL}`, (event: DeliveryEvent) => {
       const id = event.msg?._msgid;
       // The runtime counts the input handlers that take done; none means done() never comes.
-      if (typeof id === "string" && event.destination?.id && event.destination.node?._expectedDoneCount === 0) {
+      if (typeof id === "string" && event.destination?.id && expectedDoneCount(event.destination.node) === 0) {
         this.watches.get(id)?.completed(id, event.destination.id, undefined);
       }
     });
@@ -146,7 +141,7 @@ export class FlowCompletion {
 const perHooks = new WeakMap<object, FlowCompletion>();
 
 /** The one FlowCompletion of a runtime (hook labels are global to it). */
-export function flowCompletion(hooks: HooksLike): FlowCompletion {
+export function flowCompletion(hooks: MessageHooks): FlowCompletion {
   let found = perHooks.get(hooks);
   if (!found) perHooks.set(hooks, (found = new FlowCompletion(hooks)));
   return found;

@@ -2,10 +2,10 @@
 // (application/json, application/cloudevents+json, application/cloudevents-batch+json) from others.
 import type { IncomingMessage } from "node:http";
 import { AcsError } from "../../core/errors";
+import { bodyAlreadyRead } from "../../node-red/internals";
 
 /** A body already read: by the webhook's front middleware (text), or by another parser (a value). */
 interface ParsedRequest extends IncomingMessage {
-  _body?: boolean;
   body?: unknown;
 }
 
@@ -37,7 +37,7 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<stri
   const parsed = req as ParsedRequest;
   const tooLarge = () => new AcsError("acs-events.errors.tooLarge", { limit: Math.round(limitBytes / 1024) });
   const declared = Number(req.headers["content-length"]);
-  if (parsed._body) {
+  if (bodyAlreadyRead(req)) {
     // Another parser may have allowed more than this node does: its size counts, declared or not.
     if (Number.isFinite(declared) && declared > limitBytes) return Promise.reject(tooLarge());
     const body = Buffer.isBuffer(parsed.body) ? parsed.body.toString("utf8") : parsed.body;

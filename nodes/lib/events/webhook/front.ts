@@ -8,26 +8,12 @@
 import type { IncomingMessage } from "node:http";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { AcsError } from "../../core/errors";
+import { bodyAlreadyRead, markBodyRead, moveToFront, removeLayers, rootApp, type ExpressApp } from "../../node-red/internals";
 import { readBody } from "./body";
-
-interface Layer {
-  handle?: unknown;
-}
-
-interface ExpressAppLike {
-  parent?: ExpressAppLike;
-  path?(): string;
-  use(handler: RequestHandler): unknown;
-  _router?: { stack: Layer[] };
-  router?: { stack: Layer[] };
-}
 
 /** What the front middleware leaves on a request whose body it read. */
 export interface FrontReadRequest extends IncomingMessage {
-  _body?: boolean;
   body?: unknown;
-  /** Core http-in's raw body parser skips requests marked so. */
-  skipRawBodyParser?: boolean;
   /** Set when the body was refused (too large): the route answers with it. */
   webhookBodyError?: AcsError;
 }
@@ -38,27 +24,19 @@ export interface FrontRoute {
 }
 
 interface Front {
-  root: ExpressAppLike;
+  root: ExpressApp;
   middleware: RequestHandler;
   routes: Map<string, FrontRoute>;
 }
 
 const fronts = new WeakMap<object, Front>();
 
-function rootOf(app: ExpressAppLike): ExpressAppLike {
-  return app.parent ? rootOf(app.parent) : app;
-}
-
-function stackOf(app: ExpressAppLike): Layer[] | undefined {
-  return (app._router ?? app.router)?.stack;
-}
-
 function routeKey(path: string): string {
   return path.replace(/\/{2,}/g, "/").replace(/\/$/, "").toLowerCase();
 }
 
 /** The path as the root app sees it: httpNode's mount path, then the route's. */
-export function rootPath(app: ExpressAppLike, path: string): string {
+export function rootPath(app: ExpressApp, path: string): string {
   return routeKey(`${app.path?.() ?? ""}/${path}`);
 }
 
@@ -76,15 +54,14 @@ function frontMiddleware(routes: Map<string, FrontRoute>): RequestHandler {
     if (!route) return next();
     if (req.method === "OPTIONS") return route.options(req, res, next);
     const request = req as unknown as FrontReadRequest;
-    if (req.method !== "POST" || request._body) return next();
+    if (req.method !== "POST" || bodyAlreadyRead(req)) return next();
     readBody(req, route.maxBodyBytes)
       .then(
         (text) => (request.body = text),
         (err: unknown) => (request.webhookBodyError = err as AcsError),
       )
       .then(() => {
-        request._body = true;
-        request.skipRawBodyParser = true;
+        markBodyRead(req);
         next();
       });
   };
@@ -95,17 +72,14 @@ function frontMiddleware(routes: Map<string, FrontRoute>): RequestHandler {
  * Without a root router to sit in front of (never the case in Node-RED), it does nothing.
  */
 export function addFrontRoute(httpNode: unknown, path: string, route: FrontRoute): () => void {
-  const app = httpNode as ExpressAppLike;
-  const root = rootOf(app);
+  const app = httpNode as ExpressApp;
+  const root = rootApp(app);
   let front = fronts.get(root);
   if (!front) {
     const routes = new Map<string, FrontRoute>();
     front = { root, routes, middleware: frontMiddleware(routes) };
     root.use(front.middleware);
-    const stack = stackOf(root);
-    const index = stack?.findIndex((layer) => layer.handle === front?.middleware) ?? -1;
-    if (!stack || index < 0) return () => undefined;
-    stack.unshift(...stack.splice(index, 1));
+    if (!moveToFront(root, front.middleware)) return () => undefined;
     fronts.set(root, front);
   }
   const key = rootPath(app, path);
@@ -116,9 +90,7 @@ export function addFrontRoute(httpNode: unknown, path: string, route: FrontRoute
     installed.routes.delete(key);
     if (installed.routes.size > 0) return;
     // Leave the root app as it was found.
-    const stack = stackOf(root);
-    const index = stack?.findIndex((layer) => layer.handle === installed.middleware) ?? -1;
-    if (stack && index >= 0) stack.splice(index, 1);
+    removeLayers(root, (layer) => layer.handle === installed.middleware);
     fronts.delete(root);
   };
 }

@@ -5,20 +5,14 @@
 import type { NodeAPI } from "node-red";
 import type { RequestHandler } from "express";
 import { AcsError } from "../../core/errors";
+import { removeLayers, type ExpressApp } from "../../node-red/internals";
 import { addFrontRoute } from "./front";
 
 export type WebhookMethod = "post" | "options";
 
-interface RouterLayer {
-  route?: { path?: unknown; methods?: Record<string, boolean> };
-}
-
-interface RoutableApp {
+interface RoutableApp extends ExpressApp {
   post(path: string, ...handlers: RequestHandler[]): unknown;
   options(path: string, ...handlers: RequestHandler[]): unknown;
-  /** Express 4 keeps the router here; Express 5 exposes it as `router`. */
-  _router?: { stack: RouterLayer[] };
-  router?: { stack: RouterLayer[] };
 }
 
 const PATH_PATTERN = /^\/[A-Za-z0-9._~\-/]*$/;
@@ -64,16 +58,8 @@ export function addWebhookRoute(
       removed = true;
       if (paths.get(path.toLowerCase()) === ownerId) paths.delete(path.toLowerCase());
       removeFront();
-      removeLayers(app, path, Object.keys(handlers));
+      const methods = Object.keys(handlers);
+      removeLayers(app, ({ route }) => route?.path === path && methods.some((method) => route.methods?.[method]));
     },
   };
-}
-
-function removeLayers(app: RoutableApp, path: string, methods: string[]): void {
-  const stack = (app._router ?? app.router)?.stack;
-  if (!stack) return;
-  for (let index = stack.length - 1; index >= 0; index--) {
-    const route = stack[index].route;
-    if (route?.path === path && methods.some((method) => route.methods?.[method])) stack.splice(index, 1);
-  }
 }

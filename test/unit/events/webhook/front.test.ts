@@ -33,7 +33,8 @@ describe("webhook front middleware", () => {
   function standalone(mount: string): { root: App; httpNode: App } {
     const root = express();
     const greedy: Handler = (req, res, next) => {
-      const request = req as FrontReadRequest & { method: string };
+      // A parser as body-parser is: it marks the request read (a private mark; see node-red/internals.ts).
+      const request = req as FrontReadRequest & { method: string; _body?: boolean };
       if (request.method === "OPTIONS") return (res as { writeHead(s: number): { end(): void } }).writeHead(204).end();
       if (!request._body) {
         request._body = true;
