@@ -10,7 +10,7 @@ import { startSandbox } from "./index";
 
 export const DEFAULT_SANDBOX_PORT = 5443;
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   const stateDir = resolve(process.env.SANDBOX_STATE_DIR ?? ".sandbox");
   const customDomains = (process.env.SANDBOX_CUSTOM_DOMAINS ?? "")
     .split(",")
@@ -64,9 +64,12 @@ function numberFromEnv(name: string, fallback: number): number {
   return value;
 }
 
-if (require.main === module) {
+/** Starts the CLI; exits with 1 when the sandbox cannot start (the package's bin calls this). */
+export function run(): void {
   main().catch((error: unknown) => {
     console.error("sandbox: could not start:", error instanceof Error ? error.message : error);
     process.exit(1);
   });
 }
+
+if (require.main === module) run();

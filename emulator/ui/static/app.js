@@ -320,8 +320,11 @@ function renderChat() {
     $("chat-typing").textContent = "";
     return;
   }
-  const names = new Map(thread.participants.map((p) => [p.id, p.displayName || p.id]));
-  const nameOf = (id) => names.get(id) || id;
+  // Display names as the participants list or their messages give them; else the id's tail.
+  const names = new Map();
+  for (const m of thread.messages) if (m.senderDisplayName) names.set(m.senderId, m.senderDisplayName);
+  for (const p of thread.participants) if (p.displayName) names.set(p.id, p.displayName);
+  const nameOf = (id) => names.get(id) || `user …${String(id).slice(-6)}`;
   $("thread-head").replaceChildren(el("h2", {}, thread.topic || "(no topic)"), el("span", {}, `participants: ${thread.participants.map((p) => nameOf(p.id)).join(", ")}`));
   const readers = new Map();
   for (const receipt of thread.readReceipts) {
@@ -342,8 +345,8 @@ function renderChat() {
           { className: "meta" },
           `${m.senderDisplayName || nameOf(m.senderId)} · ${time(m.at)}${m.type === "html" ? " · html shown as text" : ""}${m.edited ? " · edited" : ""}`,
           readers.has(m.messageId) ? ` · read by ${readers.get(m.messageId).join(", ")}` : "",
-          " ",
-          el("button", { type: "button", "data-key": `read:${m.messageId}`, onclick: act(() => readMessage(thread.id, m.messageId)) }, "Read"),
+          m.senderId === actor ? null : " ",
+          m.senderId === actor ? null : el("button", { type: "button", "data-key": `read:${m.messageId}`, onclick: act(() => readMessage(thread.id, m.messageId)) }, "Read"),
         ),
       );
     }),
@@ -465,9 +468,11 @@ function wire() {
   $("chat-compose").addEventListener(
     "submit",
     act(async () => {
-      const select = $("chat-as");
-      const name = select.selectedOptions[0] ? select.selectedOptions[0].textContent : "";
-      await chatAs("messages", { content: $("chat-text").value, type: "text", senderDisplayName: name });
+      const thread = ui.state.threads.find((t) => t.id === ui.thread);
+      const me = thread && thread.participants.find((p) => p.id === $("chat-as").value);
+      const message = { content: $("chat-text").value, type: "text" };
+      if (me && me.displayName) message.senderDisplayName = me.displayName;
+      await chatAs("messages", message);
       $("chat-text").value = "";
     }),
   );
@@ -504,8 +509,12 @@ function wire() {
       ui.emailDetail = null;
     }),
   );
-  const wanted = location.hash.slice(1);
-  show(document.querySelector(`nav button[data-view="${CSS.escape(wanted)}"]`) ? wanted : "phones");
+  const fromHash = () => {
+    const wanted = location.hash.slice(1);
+    show(document.querySelector(`nav button[data-view="${CSS.escape(wanted)}"]`) ? wanted : "phones");
+  };
+  window.addEventListener("hashchange", fromHash);
+  fromHash();
   connect();
 }
 
