@@ -1,37 +1,43 @@
-// acs-events: an Event Grid webhook on Node-RED's HTTP server. Emits one message per ACS event
-// (delivery reports, engagement, inbound SMS, chat), in the package's msg.acs contract, matched to
-// what the send nodes recorded. The request path lives in lib/event-webhook.ts; this file reads the
-// node's settings, turns events into messages and keeps the status.
-import type { Node, NodeAPI, NodeDef, NodeMessage } from "node-red";
+// acs-events: ACS events from Event Grid, either pushed to a webhook on Node-RED's HTTP server or
+// pulled from an Event Grid namespace topic subscription. Emits one message per ACS event (delivery
+// reports, engagement, inbound SMS, chat), in the package's msg.acs contract, matched to what the
+// send nodes recorded, the same way for both sources (lib/events/output.ts). The request path lives
+// in lib/events/webhook/, the pull source in lib/events/pull/; this file reads the node's settings.
+import type { Node, NodeAPI, NodeDef } from "node-red";
 import type { AcsResource } from "./lib/connection/resource";
 import { configuredResource } from "./lib/node-red/config-node";
 import { resolveCredentialEnv } from "./lib/node-red/env-credentials";
-import { correlate } from "./lib/events/correlation";
+import { CLOSE_GRACE_MS } from "./lib/connection/resource";
 import { EventDedupe } from "./lib/events/dedupe";
-import { eventMessage, type EventMessage } from "./lib/events/message";
-import { normaliseEvent } from "./lib/events/normalise";
+import { EventOutput } from "./lib/events/output";
 import type { ParsedEvent } from "./lib/events/parse";
+import { pullCredential, pullSettings, type PullProperties } from "./lib/events/pull/settings";
+import { startPullSource, type PullSource } from "./lib/events/pull/source";
 import { EventStatus } from "./lib/events/status";
-import { EVENT_GROUPS, EventTypeSelection, eventGroup, shortEventType } from "./lib/events/types";
+import { EventTypeSelection, shortEventType } from "./lib/events/types";
 import { webhookHandlers, type WebhookOutcome } from "./lib/events/webhook/receiver";
 import { flowCompletion } from "./lib/events/flow-completion";
 import { messageHooks } from "./lib/node-red/internals";
 import { statusText, withoutHint } from "./lib/node-red/input-handler";
 import { addWebhookRoute, normalisePath, type WebhookRoute } from "./lib/events/webhook/route";
 
-interface AcsEventsDef extends NodeDef {
+interface AcsEventsDef extends NodeDef, PullProperties {
   config?: string;
+  /** Where events come from: pushed to a webhook (the default) or pulled from an Event Grid namespace. */
+  source?: "webhook" | "namespace";
   path: string;
   requireSecret?: boolean;
   maxBodyKb?: string | number;
   eventTypes?: string[];
   outputMode?: "single" | "perGroup";
-  ackMode?: "handed" | "afterFlow";
-  ackTimeout?: string | number;
+  /** "handed" is how earlier versions saved "onHandover". */
+  ackMode?: "onHandover" | "handed" | "afterFlow";
 }
 
 interface AcsEventsCredentials {
   secret?: string;
+  /** The Event Grid namespace's access key (pull source). */
+  nsKey?: string;
 }
 
 const DEFAULT_MAX_BODY_KB = 1024;
@@ -50,12 +56,12 @@ function register(RED: NodeAPI): void {
 
   function AcsEvents(this: Node<AcsEventsCredentials>, def: AcsEventsDef) {
     RED.nodes.createNode(this, def);
-    const { secret } = resolveCredentialEnv(RED, this, this.credentials ?? {}, ["secret"]);
+    const { secret, nsKey } = resolveCredentialEnv(RED, this, this.credentials ?? {}, ["secret", "nsKey"]);
     const requireSecret = def.requireSecret !== false;
     const perGroup = def.outputMode === "perGroup";
     const ackTimeoutMs = numberIn(def.ackTimeout, 1, MAX_ACK_TIMEOUT_S, DEFAULT_ACK_TIMEOUT_S) * 1000;
     const hooks = messageHooks(RED);
-    const completion = def.ackMode === "afterFlow" && hooks ? flowCompletion(hooks) : undefined;
+    const completion = def.ackMode === "afterFlow" && hooks ? flowCompletion(hooks, (id) => Boolean(RED.nodes.getNode(id))) : undefined;
     const closing = new AbortController();
     const status = new EventStatus(RED, this);
     const dedupe = dedupes.get(this.id) ?? new EventDedupe();
@@ -80,21 +86,44 @@ function register(RED: NodeAPI): void {
     }
     if (def.ackMode === "afterFlow" && !hooks) this.warn(statusText(RED, "acs-events.errors.noHooks"));
 
-    const output = (msg: EventMessage, event: ParsedEvent): NodeMessage | (NodeMessage | null)[] => {
-      if (!perGroup) return msg;
-      return EVENT_GROUPS.map((group) => (group === eventGroup(event.type) ? msg : null));
+    const output = new EventOutput(this, () => RED.util.generateId(), perGroup, resource?.correlation);
+    const selection = new EventTypeSelection(def.eventTypes);
+
+    /** The pull source, or undefined (with a red status saying why) when its settings are wrong. */
+    const startPull = (): PullSource | undefined => {
+      try {
+        const settings = pullSettings(def);
+        // The connection, when one is selected, lends its Entra ID identity and the CA it trusts.
+        const connectionSettings = resource?.clients().settings;
+        const credential = pullCredential(settings.auth, nsKey, connectionSettings);
+        return startPullSource(RED, this, settings, credential, connectionSettings?.ca, {
+          ackMode: def.ackMode === "afterFlow" ? "afterFlow" : "onHandover",
+          selection,
+          dedupe,
+          completion,
+          output,
+        });
+      } catch (err) {
+        const params = (err as { params?: Record<string, string | number> }).params;
+        fail((err as { key?: string }).key ?? "acs-events.errors.internal", params ?? { reason: String(err) });
+        return undefined;
+      }
     };
+
+    if (def.source === "namespace") {
+      const pull = configMissing ? undefined : startPull();
+      this.on("close", (removed: boolean, done: () => void) => {
+        if (removed) dedupes.delete(this.id);
+        void (pull?.close(CLOSE_GRACE_MS) ?? Promise.resolve()).then(done, done);
+      });
+      return;
+    }
 
     const deliver = async (events: ParsedEvent[]): Promise<void> => {
       if (events.length === 0) return;
-      const messages = await Promise.all(
-        events.map(async (event) => {
-          const fields = normaliseEvent(event);
-          return eventMessage(RED.util.generateId(), event, fields, await correlate(fields, resource?.correlation));
-        }),
-      );
+      const messages = await output.messages(events);
       const watch = completion?.watch(messages.map((msg) => msg._msgid));
-      messages.forEach((msg, index) => this.send(output(msg, events[index])));
+      messages.forEach((msg, index) => output.send(msg, events[index]));
       status.eventsReceived(events.length, shortEventType(events[events.length - 1].type));
       await watch?.finish(ackTimeoutMs, closing.signal);
     };
@@ -115,7 +144,7 @@ function register(RED: NodeAPI): void {
       const handlers = webhookHandlers({
         secret: () => ({ required: requireSecret, value: secret }),
         maxBodyBytes,
-        selection: new EventTypeSelection(def.eventTypes),
+        selection,
         dedupe,
         deliver,
         report,
@@ -139,7 +168,7 @@ function register(RED: NodeAPI): void {
   }
 
   RED.nodes.registerType("acs-events", AcsEvents as unknown as (this: Node, def: AcsEventsDef) => void, {
-    credentials: { secret: { type: "password" } },
+    credentials: { secret: { type: "password" }, nsKey: { type: "password" } },
   });
 }
 

@@ -3,6 +3,9 @@
 // takes it back; when nothing is outstanding the flow has finished with it. done(err) anywhere ends
 // the watch with that error. A node whose input handler takes no done callback (written before
 // Node-RED 1.0) never reports completion: it counts as finished once its handler has run.
+// A node that is being stopped (a deploy or shutdown: it is no longer among the active nodes) and
+// calls done() as it drops what it held (the delay node does) has not finished the message: that
+// ends the watch with an error, so the event is delivered again rather than lost.
 // Hooks are installed while something is watched, and removed after.
 import { AcsError } from "../core/errors";
 import { expectedDoneCount, type MessageHooks } from "../node-red/internals";
@@ -62,14 +65,15 @@ export class FlowWatch {
     if (counts) counts.set(nodeId, (counts.get(nodeId) ?? 0) + 1);
   }
 
-  completed(msgId: string, nodeId: string, error: unknown): void {
+  completed(msgId: string, nodeId: string, error: unknown, stopping = false): void {
     const counts = this.outstanding.get(msgId);
     const count = counts?.get(nodeId) ?? 0;
     // Catch and complete nodes receive without a delivery: nothing to take back.
     if (!counts || count === 0) return;
     if (count === 1) counts.delete(nodeId);
     else counts.set(nodeId, count - 1);
-    if (error !== undefined && error !== null) {
+    if (stopping) this.settle(new AcsError("acs-events.errors.flowStopped"));
+    else if (error !== undefined && error !== null) {
       const reason = error instanceof Error ? error.message : String(error);
       this.settle(new AcsError("acs-events.errors.flowFailed", { reason }));
     } else this.checkFinished();
@@ -95,7 +99,11 @@ export class FlowCompletion {
   private readonly watches = new Map<string, FlowWatch>();
   private hooked = false;
 
-  constructor(private readonly hooks: MessageHooks) {}
+  /** `isActive` tells whether a node is running (not being stopped); without it every done() counts. */
+  constructor(
+    private readonly hooks: MessageHooks,
+    private readonly isActive?: (nodeId: string) => boolean,
+  ) {}
 
   /** Starts watching these messages; send them after this, then call `finish` on the watch. */
   watch(msgIds: readonly string[]): FlowWatch {
@@ -133,7 +141,10 @@ export class FlowCompletion {
     });
     this.hooks.add(`onComplete.${LABEL}`, (event: CompleteEvent) => {
       const id = event.msg?._msgid;
-      if (typeof id === "string" && event.node?.id) this.watches.get(id)?.completed(id, event.node.id, event.error);
+      const nodeId = event.node?.id;
+      if (typeof id !== "string" || !nodeId) return;
+      const watch = this.watches.get(id);
+      watch?.completed(id, nodeId, event.error, this.isActive ? !this.isActive(nodeId) : false);
     });
   }
 }
@@ -141,8 +152,8 @@ export class FlowCompletion {
 const perHooks = new WeakMap<object, FlowCompletion>();
 
 /** The one FlowCompletion of a runtime (hook labels are global to it). */
-export function flowCompletion(hooks: MessageHooks): FlowCompletion {
+export function flowCompletion(hooks: MessageHooks, isActive?: (nodeId: string) => boolean): FlowCompletion {
   let found = perHooks.get(hooks);
-  if (!found) perHooks.set(hooks, (found = new FlowCompletion(hooks)));
+  if (!found) perHooks.set(hooks, (found = new FlowCompletion(hooks, isActive)));
   return found;
 }
