@@ -162,7 +162,7 @@ export class EventGridBroker {
       if (subscription.state === "failed") continue;
       let added = false;
       for (const event of events) {
-        if (!matchesFilter(subscription.info, event.eventType, event.subject)) continue;
+        if (!matchesFilter(subscription.info, event)) continue;
         subscription.pending.push({ event, publishedAt });
         added = true;
       }

@@ -15,6 +15,7 @@ const ui = {
   email: null,
   emailDetail: null,
   thread: null,
+  replyPhone: null,
   tokens: new Map(),
 };
 
@@ -173,11 +174,14 @@ function renderPhones() {
       ),
     ),
   );
+  // Any number can be texted; those that texted this phone are offered, the latest first.
   const senders = [...new Set(phone.messages.filter((m) => m.direction === "out").map((m) => m.from).reverse())];
-  const select = $("phone-reply-to");
-  const chosen = select.value;
-  select.replaceChildren(...senders.map((number) => el("option", { value: number }, number)));
-  if (senders.includes(chosen)) select.value = chosen;
+  $("phone-senders").replaceChildren(...senders.map((number) => el("option", { value: number })));
+  const to = $("phone-reply-to");
+  if (ui.replyPhone !== phone.number) {
+    ui.replyPhone = phone.number;
+    to.value = senders[0] || "";
+  }
 }
 
 async function setRule(matches, rule, on) {
@@ -195,8 +199,8 @@ function setPhoneOff(number, off) {
 }
 
 function textBack(message) {
-  const to = $("phone-reply-to").value;
-  if (!to) throw new Error("This phone has not been texted by a sandbox number yet: nothing to reply to.");
+  const to = $("phone-reply-to").value.trim();
+  if (!to) throw new Error("To: type the number to text (e.g. +18005550100).");
   return api("POST", "sms/inbound", { from: ui.phone, to, message });
 }
 
