@@ -56,7 +56,10 @@ export interface SandboxOptions {
   latencyMs?: number;
   /** Injected 5xx answers and dropped connections. */
   faults?: FaultOptions;
-  /** Keep the certificate pair here and reuse it across restarts (the CLI uses `.sandbox/`). */
+  /**
+   * Keep the certificate pair and the Event Grid namespace's unsettled events here and reuse them
+   * across restarts (the CLI uses `.sandbox/`).
+   */
   stateDir?: string;
   /** The Event Grid namespace topic and queue subscription that receive every ACS event. */
   namespace?: NamespaceOptions;
@@ -119,7 +122,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   store.onReset(() => activity.reset());
   const outcomes = new Outcomes(options.rules ?? []);
   const broker = new EventGridBroker({ clock, topic, onAttempt: () => activity.changed("delivery") });
-  const namespace = new EventGridNamespace(clock, options.namespace);
+  const namespace = new EventGridNamespace(clock, options.namespace, options.stateDir);
   const routed = routeToNamespace(broker, namespace);
   const publisher = {
     publish(events: Parameters<EventGridBroker["publish"]>[0]) {

@@ -21,6 +21,7 @@ interface AcsConfigDef extends NodeDef, AcsConfigProperties {
   chatPerMinute: string;
   maxQueued: string;
   correlationTtlHours: string;
+  contextStore?: string;
 }
 
 const CREDENTIAL_FIELDS = ["connectionString", "accessKey", "clientSecret", "caCert"] as const;
@@ -28,6 +29,7 @@ const CREDENTIAL_FIELDS = ["connectionString", "accessKey", "clientSecret", "caC
 function register(RED: NodeAPI): void {
   function AcsConfig(this: AcsConfigNode, def: AcsConfigDef) {
     RED.nodes.createNode(this, def);
+    this.contextStore = def.contextStore?.trim() || undefined;
     const credentials = resolveCredentialEnv(RED, this, this.credentials ?? {}, CREDENTIAL_FIELDS);
     const number = (text: string): number | undefined => (text?.trim() ? Number(text) : undefined);
     const maxQueued = number(def.maxQueued);

@@ -11,6 +11,10 @@ export interface RuntimeProcessOptions {
   userDir: string;
   /** "full": msgs and errors are reported in full (inspected); "outline": which node sent which msg id. */
   capture: "full" | "outline";
+  /** A fixed port (a restarted runtime keeps its URL); default any free one. */
+  port?: number;
+  /** Extra Node-RED settings (JSON), e.g. contextStorage. */
+  settings?: Record<string, unknown>;
 }
 
 export type RuntimeReport =
@@ -78,7 +82,9 @@ async function main(): Promise<void> {
   const firstStart = new Promise<void>((resolve) => (flowsStarted = resolve));
   const embedded = await startEmbeddedNodeRed({
     userDir: options.userDir,
+    port: options.port,
     settings: {
+      ...options.settings,
       logging: {
         capture: {
           level: "trace",
