@@ -13,8 +13,27 @@ export interface RuntimeProcessOptions {
   capture: "full" | "outline";
   /** A fixed port (a restarted runtime keeps its URL); default any free one. */
   port?: number;
-  /** Extra Node-RED settings (JSON), e.g. contextStorage. */
+  /**
+   * Extra Node-RED settings (JSON), e.g. contextStorage. A context store whose `module` is an absolute
+   * path is a plugin: it is required here, as settings.js requires one.
+   */
   settings?: Record<string, unknown>;
+}
+
+type StoreSettings = Record<string, { module?: unknown } & Record<string, unknown>>;
+
+/** The settings with each plugin context store's module required. */
+function withPluginStores(settings: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  const stores = settings?.contextStorage as StoreSettings | undefined;
+  if (!stores) return settings;
+  const required = Object.fromEntries(
+    Object.entries(stores).map(([name, store]) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plugin named by the test, as settings.js requires one
+      const module: unknown = typeof store.module === "string" && store.module.startsWith("/") ? require(store.module) : store.module;
+      return [name, { ...store, module }];
+    }),
+  );
+  return { ...settings, contextStorage: required };
 }
 
 export type RuntimeReport =
@@ -84,7 +103,7 @@ async function main(): Promise<void> {
     userDir: options.userDir,
     port: options.port,
     settings: {
-      ...options.settings,
+      ...withPluginStores(options.settings),
       logging: {
         capture: {
           level: "trace",
