@@ -3,7 +3,8 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
 import type { AcsResource } from "./lib/connection/resource";
 import { readChatRequest, type ChatField, type MessageDefaults } from "./lib/chat/request";
-import { runChatRequest, type ChatOutcome } from "./lib/chat/runner";
+import { runChatRequest, type ChatDetails, type ChatOutcome } from "./lib/chat/runner";
+import type { AcsSendInfo } from "./lib/core/acs-message";
 import { parseOperation } from "./lib/chat/validation";
 import { configuredResource } from "./lib/node-red/config-node";
 import { handleInput, statusText } from "./lib/node-red/input-handler";
@@ -19,7 +20,10 @@ interface AcsChatDef extends NodeDef, Partial<TypedFields> {
   userMessagesOnly?: boolean;
 }
 
-type ChatMsg = NodeMessageInFlow & MessageDefaults & { operation?: unknown; correlationId?: unknown; acs?: unknown };
+type ChatMsg = NodeMessageInFlow & MessageDefaults & { operation?: unknown; correlationId?: unknown; acs?: ChatAcs };
+
+/** msg.acs of acs-chat: the contract's fields and what the operation adds. */
+type ChatAcs = AcsSendInfo & ChatDetails;
 
 function register(RED: NodeAPI): void {
   function AcsChat(this: Node, def: AcsChatDef) {
@@ -70,7 +74,7 @@ function startChatNode(RED: NodeAPI, node: Node, def: AcsChatDef): void {
   });
 
   function showOutcome(operation: string, outcome: ChatOutcome): void {
-    const refused = Array.isArray(outcome.details.invalidParticipants) ? outcome.details.invalidParticipants.length : 0;
+    const refused = outcome.details.invalidParticipants?.length ?? 0;
     if (outcome.status === "read" || outcome.status === "unread") {
       node.status({ fill: outcome.status === "read" ? "green" : "yellow", shape: "dot", text: statusText(RED, `acs-chat.status.${outcome.status}`) });
     } else if (outcome.status === "failed") {
@@ -85,11 +89,10 @@ function startChatNode(RED: NodeAPI, node: Node, def: AcsChatDef): void {
   });
 }
 
-function acsOf(operation: string, outcome: ChatOutcome, correlationId: string): Record<string, unknown> {
-  const acs: Record<string, unknown> = { channel: "chat", operation, status: outcome.status };
+function acsOf(operation: string, outcome: ChatOutcome, correlationId: string): ChatAcs {
+  const acs: ChatAcs = { channel: "chat", operation, status: outcome.status, correlationId };
   if (outcome.threadId !== undefined) acs.threadId = outcome.threadId;
   if (outcome.messageId !== undefined) acs.messageId = outcome.messageId;
-  acs.correlationId = correlationId;
   return { ...acs, ...outcome.details };
 }
 

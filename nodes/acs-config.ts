@@ -4,6 +4,7 @@
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import { AcsResource, CLOSE_GRACE_MS } from "./lib/connection/resource";
 import type { LimitOverrides } from "./lib/connection/channel-limits";
+import type { AcsChannel } from "./lib/core/acs-message";
 import { checkConnection } from "./lib/connection/check";
 import type { AcsConfigCredentials, AcsConfigProperties } from "./lib/connection/settings";
 import type { AcsConfigNode } from "./lib/node-red/config-node";
@@ -30,7 +31,7 @@ function register(RED: NodeAPI): void {
     const credentials = resolveCredentialEnv(RED, this, this.credentials ?? {}, CREDENTIAL_FIELDS);
     const number = (text: string): number | undefined => (text?.trim() ? Number(text) : undefined);
     const maxQueued = number(def.maxQueued);
-    const limits: Record<"sms" | "email" | "chat", LimitOverrides> = {
+    const limits: Record<AcsChannel, LimitOverrides> = {
       sms: { maxInFlight: number(def.smsMaxInFlight), perMinute: number(def.smsPerMinute), maxQueued },
       email: { maxInFlight: number(def.emailMaxInFlight), perMinute: number(def.emailPerMinute), perHour: number(def.emailPerHour), maxQueued },
       chat: { perMinute: number(def.chatPerMinute), maxQueued },
@@ -74,6 +75,7 @@ function register(RED: NodeAPI): void {
       entraMode: body.entraMode,
       tenantId: body.tenantId,
       clientId: body.clientId,
+      authorityHost: body.authorityHost,
       caFile: body.caFile,
     };
     const resolved = resolveCredentialEnv(RED, undefined, merged, CREDENTIAL_FIELDS);

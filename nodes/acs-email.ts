@@ -10,6 +10,7 @@ import { renderTexts, resolveEmailFields, type EmailFieldsDef, type ResolvedEmai
 import { buildEmailMessage } from "./lib/email/message";
 import { sendEmail, type Completion, type EmailSendOutcome } from "./lib/email/send";
 import { EmailStatus } from "./lib/email/status";
+import type { AcsSendInfo } from "./lib/core/acs-message";
 import { AcsError, serviceError } from "./lib/core/errors";
 import { handleInput, type Send } from "./lib/node-red/input-handler";
 import { contactOf, correlationIdOf } from "./lib/node-red/send-identity";
@@ -31,7 +32,7 @@ interface AcsEmailDef extends NodeDef, EmailFieldsDef {
 /** Names the operation in service and network error texts ("email send failed: ..."). */
 const OPERATION = "email send";
 
-type EmailMsg = NodeMessageInFlow & { acs?: Record<string, unknown>; correlationId?: unknown; contact?: unknown };
+type EmailMsg = NodeMessageInFlow & { acs?: AcsSendInfo; correlationId?: unknown; contact?: unknown };
 
 function register(RED: NodeAPI): void {
   function AcsEmail(this: Node, def: AcsEmailDef) {
@@ -81,17 +82,18 @@ function runEmailNode(RED: NodeAPI, node: Node, def: AcsEmailDef): void {
     const fields = await resolveEmailFields(RED, node, msg, def, false);
     const correlationId = await correlationIdOf(RED, node, msg, def);
     const to = formatAddresses(fields.to);
-    msg.acs = { channel: "email", operation: "send", status: "queued", to, from: parseSingleAddress("sender", fields.shared.sender)?.address, correlationId };
+    const acs: AcsSendInfo = { status: "queued", to, channel: "email", operation: "send", from: parseSingleAddress("sender", fields.shared.sender)?.address, correlationId };
+    msg.acs = acs;
     let outcome: EmailSendOutcome;
     try {
       outcome = await deliver(fields, fields.to, renderTexts(fields, msg, false), correlationId, contactOf(msg));
     } catch (err) {
       // Refused as a whole (invalid, throttled past every retry, queue closed): the Catch node's msg says so too.
       const error = serviceError(err, OPERATION);
-      msg.acs = { ...msg.acs, status: "failed", error: error.message };
+      msg.acs = { ...acs, status: "failed", error: error.message };
       throw error;
     }
-    msg.acs = { ...msg.acs, status: outcome.status, messageId: outcome.messageId };
+    msg.acs = { ...acs, status: outcome.status, messageId: outcome.messageId };
     if (outcome.status === "failed") {
       msg.acs.error = outcome.error.message;
       throw outcome.error;
@@ -136,13 +138,13 @@ function runEmailNode(RED: NodeAPI, node: Node, def: AcsEmailDef): void {
     });
     progress.end(summary.sent, summary.failed);
     msg.payload = summary;
-    msg.acs = { channel: "email", operation: "batch", status: summary.failed > 0 ? "failed" : "sent", from: sender.address, correlationId };
+    msg.acs = { status: summary.failed > 0 ? "failed" : "sent", channel: "email", operation: "batch", from: sender.address, correlationId };
     send(msg);
     if (stop.signal.aborted) throw new AcsError("acs-email.errors.batchStopped", { sent: summary.sent, total: summary.total });
   };
 
   const recipientMessage = (base: Record<string, unknown>, result: BatchItemResult, from: string): NodeMessage => {
-    const acs: Record<string, unknown> = { channel: "email", operation: "send", status: result.status, to: result.to, from, correlationId: result.correlationId };
+    const acs: AcsSendInfo = { status: result.status, to: result.to, channel: "email", operation: "send", from, correlationId: result.correlationId };
     if (result.messageId) acs.messageId = result.messageId;
     if (result.error) acs.error = result.error;
     return { ...RED.util.cloneMessage(base), payload: result.entry, acs } as NodeMessage;

@@ -3,13 +3,10 @@
 // send rate limit, and the answers compared with the spec examples.
 
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { ChatMessage, ChatThreadClient } from "@azure/communication-chat";
 import type { CommunicationUserIdentifier } from "@azure/communication-common";
 import { chatClient, chatUser, identityClient, rawRequest, restError, startServiceSandbox, type Sandbox } from "./service-fixture";
-
-const EXAMPLES = join(__dirname, "..", "..", "..", "..", "shared", "reference", "rest-examples", "chat");
+import { specExample } from "../helpers/spec-examples";
 
 type User = { id: string; token: string };
 
@@ -21,10 +18,6 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of items) out.push(item);
   return out;
-}
-
-function example(name: string): { responses: Record<string, { headers?: Record<string, string>; body?: Record<string, unknown> }> } {
-  return JSON.parse(readFileSync(join(EXAMPLES, name), "utf8")) as ReturnType<typeof example>;
 }
 
 async function manyUsers(sandbox: Sandbox, count: number): Promise<CommunicationUserIdentifier[]> {
@@ -281,7 +274,7 @@ describe("sandbox chat", function () {
     }
 
     it("creates a thread as Threads_CreateChatThread.json: 201, Location, chatThread keys", async function () {
-      const spec = example("Threads_CreateChatThread.json").responses["201"];
+      const spec = specExample("chat", "Threads_CreateChatThread.json").responses["201"];
       const response = await rawRequest(
         sandbox,
         "POST",
@@ -303,7 +296,7 @@ describe("sandbox chat", function () {
       const response = await rawRequest(sandbox, "POST", new URL(path, sandbox.endpoint), JSON.stringify({ content: "Hi" }), bearer(alice));
       assert.equal(response.status, 201);
       const body = response.json() as { id: string };
-      assert.deepEqual(Object.keys(body), Object.keys(example("Messages_SendChatMessage.json").responses["201"].body ?? {}));
+      assert.deepEqual(Object.keys(body), Object.keys(specExample("chat", "Messages_SendChatMessage.json").responses["201"].body ?? {}));
       assert.match(body.id, /^\d{13}$/);
       assert.ok(String(response.headers.location).endsWith(`/messages/${body.id}`));
     });
@@ -314,7 +307,7 @@ describe("sandbox chat", function () {
       const path = `/chat/threads/${encodeURIComponent(thread.threadId)}/participants?maxPageSize=2&api-version=2025-03-15`;
       const response = await rawRequest(sandbox, "GET", new URL(path, sandbox.endpoint), "", bearer(alice));
       const body = response.json() as { value: unknown[]; nextLink: string };
-      const specLink = new URL(String(example("Participants_ListChatParticipantsWithPageSize.json").responses["200"].body?.nextLink));
+      const specLink = new URL(String(specExample("chat", "Participants_ListChatParticipantsWithPageSize.json").responses["200"].body?.nextLink));
       const link = new URL(body.nextLink);
       assert.equal(body.value.length, 2);
       assert.equal(link.origin, new URL(sandbox.endpoint).origin);
@@ -327,32 +320,37 @@ describe("sandbox chat", function () {
       const path = `/chat/threads/${encodeURIComponent(thread.threadId)}?api-version=2025-03-15`;
       const response = await rawRequest(sandbox, "GET", new URL(path, sandbox.endpoint), "", bearer(eve));
       assert.equal(response.status, 403);
-      assert.deepEqual(response.json(), example("Threads_GetChatThread.json").responses["403"].body);
+      assert.deepEqual(response.json(), specExample("chat", "Threads_GetChatThread.json").responses["403"].body);
     });
   });
 });
 
 describe("sandbox chat send rate limit", function () {
+  // Ten messages per simulated 10 s and thread. In real time (timeScale 1) eleven sends fit in the
+  // window however busy the machine; at timeScale 200 it lasts 50 real ms, so a retry finds room.
+  let realTime: Sandbox;
   let sandbox: Sandbox;
   let alice: User;
 
   before(async function () {
-    // Ten messages per simulated 10 s and thread; at timeScale 200 the window lasts 50 real ms.
+    realTime = await startServiceSandbox({ timeScale: 1 });
     sandbox = await startServiceSandbox({ timeScale: 200 });
     alice = await chatUser(sandbox);
   });
   after(async function () {
+    await realTime.close();
     await sandbox.close();
   });
 
   it("answers the 11th message within 10 s with 429 and Retry-After", async function () {
-    const created = await chatClient(sandbox, alice.token).createChatThread({ topic: "Busy" });
-    const thread = chatClient(sandbox, alice.token, { retryOptions: { maxRetries: 0 } }).getChatThreadClient(created.chatThread?.id ?? "");
+    const user = await chatUser(realTime);
+    const created = await chatClient(realTime, user.token).createChatThread({ topic: "Busy" });
+    const thread = chatClient(realTime, user.token, { retryOptions: { maxRetries: 0 } }).getChatThreadClient(created.chatThread?.id ?? "");
     for (let i = 0; i < 10; i++) await thread.sendMessage({ content: `m${i}` });
     const error = await restError(thread.sendMessage({ content: "one too many" }));
     assert.equal(error.statusCode, 429);
     assert.ok(Number(error.response?.headers.get("retry-after")) >= 1);
-    assert.equal(sandbox.control.counters().throttled.chat, 1);
+    assert.equal(realTime.control.counters().throttled.chat, 1);
   });
 
   it("lets the SDK's retry through once the window has room, sending the message once", async function () {

@@ -4,14 +4,14 @@
 
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { EmailMessage } from "@azure/communication-email";
 import { emailClient, restError, signedRequest, startServiceSandbox, wrongKeyConnectionString, type Sandbox } from "./service-fixture";
+import { specExample } from "../helpers/spec-examples";
 
 const SENDER = "DoNotReply@0f1e2d3c.azurecomm.net";
-const EXAMPLES = join(__dirname, "..", "..", "..", "..", "shared", "reference", "rest-examples", "email");
 const pollFast = { updateIntervalInMs: 20 };
+
+type EmailExample = { responses: Record<string, { headers?: Record<string, string>; body: Record<string, unknown> }> };
 
 function message(overrides: Partial<EmailMessage> = {}): EmailMessage {
   return {
@@ -20,10 +20,6 @@ function message(overrides: Partial<EmailMessage> = {}): EmailMessage {
     recipients: { to: [{ address: "ana@example.com", displayName: "Ana" }] },
     ...overrides
   };
-}
-
-function example(name: string): { responses: Record<string, { headers?: Record<string, string>; body: Record<string, unknown> }> } {
-  return JSON.parse(readFileSync(join(EXAMPLES, name), "utf8")) as ReturnType<typeof example>;
 }
 
 describe("sandbox email", function () {
@@ -56,12 +52,16 @@ describe("sandbox email", function () {
     assert.deepEqual(sent[0].recipients.to, [{ address: "ana@example.com", displayName: "Ana" }]);
   });
 
-  it("ends Failed with EmailDropped when every recipient's outcome is failed, and pollUntilDone throws", async function () {
-    const poller = await emailClient(sandbox).beginSend(
-      message({ recipients: { to: [{ address: "a@unreachable.test" }], cc: [{ address: "b@unreachable.test" }] } }),
-      pollFast
-    );
-    await assert.rejects(poller.pollUntilDone(), /EmailDropped/);
+  it("ends Failed with EmailDropped when every recipient's outcome is failed, and the SDK throws it", async function () {
+    // beginSend polls once itself: on a slow machine the operation may already have failed by then.
+    const send = async () => {
+      const poller = await emailClient(sandbox).beginSend(
+        message({ recipients: { to: [{ address: "a@unreachable.test" }], cc: [{ address: "b@unreachable.test" }] } }),
+        pollFast
+      );
+      return poller.pollUntilDone();
+    };
+    await assert.rejects(send(), /EmailDropped/);
     const [email] = sandbox.control.sentEmails();
     assert.equal(email.status, "Failed");
     assert.deepEqual(email.error, { code: "EmailDropped", message: "Email was dropped after several attempts to deliver." });
@@ -140,7 +140,7 @@ describe("sandbox email", function () {
   });
 
   it("answers the send as SendEmail.json does: 202, absolute Operation-Location, Retry-After, {id, status}", async function () {
-    const spec = example("SendEmail.json").responses["202"];
+    const spec = specExample<EmailExample>("email", "SendEmail.json").responses["202"];
     const response = await signedRequest(sandbox, "POST", "/emails:send?api-version=2025-09-01", message());
     assert.equal(response.status, 202);
     const location = String(response.headers["operation-location"]);
@@ -160,10 +160,10 @@ describe("sandbox email", function () {
     const running = await signedRequest(sandbox, "GET", `${location.pathname}${location.search}`);
     assert.equal(running.status, 200);
     assert.ok(running.headers["retry-after"] !== undefined, "Retry-After while not terminal");
-    assert.deepEqual(Object.keys(running.json() as object).sort(), Object.keys(example("GetOperationStatusReturnsNonTerminalStatus.json").responses["200"].body).sort());
+    assert.deepEqual(Object.keys(running.json() as object).sort(), Object.keys(specExample<EmailExample>("email", "GetOperationStatusReturnsNonTerminalStatus.json").responses["200"].body).sort());
     await sleep(60);
     const done = await signedRequest(sandbox, "GET", `${location.pathname}${location.search}`);
-    assert.deepEqual(done.json(), { ...example("GetOperationStatusReturnsSuccessTerminalStatus.json").responses["200"].body, id: (done.json() as { id: string }).id });
+    assert.deepEqual(done.json(), { ...specExample<EmailExample>("email", "GetOperationStatusReturnsSuccessTerminalStatus.json").responses["200"].body, id: (done.json() as { id: string }).id });
     assert.equal(done.headers["retry-after"], undefined, "no Retry-After once terminal");
   });
 
@@ -213,8 +213,9 @@ describe("sandbox email quotas", function () {
   let sandbox: Sandbox;
 
   before(async function () {
-    // One email a simulated minute from a managed domain; at timeScale 1200 the minute is 50 real ms.
-    sandbox = await startServiceSandbox({ timeScale: 1200, quotas: { email: { managed: { perMinute: 1, perHour: null } } } });
+    // One email a simulated minute from a managed domain; at timeScale 60 the minute is one real
+    // second: long enough that the second send lands inside it on a busy machine, short for the retry.
+    sandbox = await startServiceSandbox({ timeScale: 60, quotas: { email: { managed: { perMinute: 1, perHour: null } } } });
   });
   after(async function () {
     await sandbox.close();
@@ -222,8 +223,9 @@ describe("sandbox email quotas", function () {
 
   it("answers 429 above the managed-domain quota and the SDK's retry then succeeds without a duplicate", async function () {
     const client = emailClient(sandbox);
-    await (await client.beginSend(message(), pollFast)).pollUntilDone();
+    const first = await client.beginSend(message(), pollFast);
     const second = await (await client.beginSend(message(), pollFast)).pollUntilDone();
+    assert.equal((await first.pollUntilDone()).status, "Succeeded");
     assert.equal(second.status, "Succeeded");
     assert.equal(sandbox.control.counters().throttled.email, 1);
     assert.equal(sandbox.control.sentEmails().length, 2);

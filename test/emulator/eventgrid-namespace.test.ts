@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { AzureKeyCredential } from "@azure/core-auth";
 import type { CloudEvent, ReceiveDetails } from "@azure/eventgrid-namespaces";
 import { startSandbox, type Sandbox } from "../../emulator";
-import { keyHeader, namespaceRequest, receiverClient, senderClient, specExample, subscriptionPath } from "./namespace-fixture";
+import { keyHeader, namespaceRequest, receiverClient, senderClient, subscriptionPath } from "./namespace-fixture";
+import { specExample } from "../helpers/spec-examples";
 
 type Received = ReceiveDetails<unknown>;
 
@@ -51,7 +52,7 @@ describe("Event Grid namespace data plane in the sandbox", function () {
     });
 
     it("answers the spec example's publish with its 200 body", async function () {
-      const example = specExample("publish");
+      const example = specExample("eventgrid-namespaces", "publish.json");
       const answer = await namespaceRequest(
         sandbox,
         `/topics/${sandbox.namespace.topic}:publish?api-version=${String(example.parameters["api-version"])}`,
@@ -146,7 +147,7 @@ describe("Event Grid namespace data plane in the sandbox", function () {
     });
 
     it("releases with the spec example's body and answer, and delivers the event again with deliveryCount 2", async function () {
-      const example = specExample("release");
+      const example = specExample("eventgrid-namespaces", "release.json");
       await senderClient(sandbox).sendEvents(testEvent(1));
       const { brokerProperties } = await receiveOne();
       const releaseOptions = { ...(example.parameters.releaseOptions as object), lockTokens: [brokerProperties.lockToken] };
@@ -208,7 +209,7 @@ describe("Event Grid namespace data plane in the sandbox", function () {
     });
 
     it("renews a lock with the spec example's body and answer, so the event outlives its first lock", async function () {
-      const example = specExample("renewlock");
+      const example = specExample("eventgrid-namespaces", "renewlock.json");
       sandbox.control.setNamespace({ lockDurationSeconds: 300 });
       await senderClient(sandbox).sendEvents(testEvent(1));
       const receivedAt = sandbox.clock.now();

@@ -2,12 +2,9 @@
 // revocation, deletion, validation, and the answers compared with the spec examples.
 
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { TokenScope } from "@azure/communication-identity";
 import { chatClient, identityClient, restError, signedRequest, startServiceSandbox, type Sandbox } from "./service-fixture";
-
-const EXAMPLES = join(__dirname, "..", "..", "..", "..", "shared", "reference", "rest-examples", "identity");
+import { specExample } from "../helpers/spec-examples";
 
 function jwtPayload(token: string): { exp: number; acsScope: string; skypeid: string } {
   return JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8")) as ReturnType<typeof jwtPayload>;
@@ -94,10 +91,10 @@ describe("sandbox identity", function () {
   });
 
   it("answers as CreateIdentity.json and IssueAccessToken.json do", async function () {
-    const createExample = JSON.parse(readFileSync(join(EXAMPLES, "CreateIdentity.json"), "utf8")) as {
+    const createExample = specExample<{
       parameters: { body: unknown };
       responses: { "201": { body: { identity: object; accessToken: { expiresOn: string } } } };
-    };
+    }>("identity", "CreateIdentity.json");
     const created = await signedRequest(sandbox, "POST", "/identities?api-version=2023-10-01", createExample.parameters.body);
     assert.equal(created.status, 201);
     const body = created.json() as { identity: { id: string }; accessToken: { token: string; expiresOn: string } };
@@ -107,10 +104,10 @@ describe("sandbox identity", function () {
     assert.match(createExample.responses["201"].body.accessToken.expiresOn, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}\+00:00$/);
     assert.match(body.accessToken.expiresOn, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}\+00:00$/);
 
-    const issueExample = JSON.parse(readFileSync(join(EXAMPLES, "IssueAccessToken.json"), "utf8")) as {
+    const issueExample = specExample<{
       parameters: { body: unknown };
       responses: { "200": { body: object } };
-    };
+    }>("identity", "IssueAccessToken.json");
     const issued = await signedRequest(
       sandbox,
       "POST",

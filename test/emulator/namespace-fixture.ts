@@ -1,9 +1,7 @@
 // Shared setup of the Event Grid namespace suites: the real @azure/eventgrid-namespaces clients
-// pointed at a sandbox (trusting its CA), a raw request for what the SDK hides (headers, exact
-// bodies), and the spec examples vendored under test/fixtures.
-import { readFileSync } from "node:fs";
+// pointed at a sandbox (trusting its CA) and a raw request for what the SDK hides (headers, exact
+// bodies).
 import { request as httpsRequest } from "node:https";
-import { join } from "node:path";
 import { AzureKeyCredential, type TokenCredential } from "@azure/core-auth";
 import { EventGridReceiverClient, EventGridSenderClient } from "@azure/eventgrid-namespaces";
 import type { Sandbox } from "../../emulator";
@@ -48,16 +46,6 @@ export function keyHeader(sandbox: Sandbox): Record<string, string> {
 export function subscriptionPath(sandbox: Sandbox, action: string, query = ""): string {
   const { topic, subscription } = sandbox.namespace;
   return `/topics/${topic}/eventsubscriptions/${subscription}:${action}?api-version=2024-06-01${query}`;
-}
-
-export interface SpecExample {
-  parameters: Record<string, unknown>;
-  responses: Record<string, { body?: unknown }>;
-}
-
-export function specExample(name: "publish" | "release" | "renewlock"): SpecExample {
-  const file = join(__dirname, "..", "..", "..", "test", "fixtures", "eventgrid-namespaces", `${name}.json`);
-  return JSON.parse(readFileSync(file, "utf8")) as SpecExample;
 }
 
 /** Resolves once `predicate` holds, polling; rejects with `what` after `timeoutMs`. */

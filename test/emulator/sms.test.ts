@@ -2,8 +2,6 @@
 // API's own error bodies, repeatability, quotas, faults and the opt-out endpoints.
 
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import {
   restError,
@@ -13,9 +11,9 @@ import {
   wrongKeyConnectionString,
   type Sandbox
 } from "./service-fixture";
+import { specExample } from "../helpers/spec-examples";
 
 const FROM = "+18005550100";
-const EXAMPLES = join(__dirname, "..", "..", "..", "..", "shared", "reference", "rest-examples");
 
 describe("sandbox SMS", function () {
   let sandbox: Sandbox;
@@ -157,10 +155,10 @@ describe("sandbox SMS", function () {
   });
 
   it("matches the spec example send.json item by item (bar its 503, a service outage)", async function () {
-    const example = JSON.parse(readFileSync(join(EXAMPLES, "sms", "send.json"), "utf8")) as {
+    const example = specExample<{
       parameters: { SendMessageRequest: { smsRecipients: { repeatabilityFirstSent?: string }[] } };
       responses: { "202": { body: { value: { to: string; httpStatusCode: number; successful: boolean; repeatabilityResult?: string; messageId?: string }[] } } };
-    };
+    }>("sms", "send.json");
     const request = example.parameters.SendMessageRequest;
     const response = await signedRequest(sandbox, "POST", "/sms?api-version=2021-03-07", request);
     assert.equal(response.status, 202);

@@ -64,6 +64,19 @@ export async function loadSmsFlow(sandbox: Sandbox, options: SmsFlowOptions = {}
   return { sms: helper.getNode("sms"), out: helper.getNode("out") };
 }
 
+/**
+ * The same flow with the acs-config node's authentication replaced (e.g. Entra ID): `config` fields
+ * override the sandbox-mode ones, `credentials` replace its credentials.
+ */
+export async function loadSmsFlowWith(
+  sandbox: Sandbox,
+  auth: { config: Record<string, unknown>; credentials: Record<string, string> },
+): Promise<{ sms: Node; out: Node }> {
+  const { flow, credentials } = smsFlow(sandbox, { config: auth.config });
+  await helper.load([acsConfig, acsSms], flow, { ...credentials, acs: auth.credentials });
+  return { sms: helper.getNode("sms"), out: helper.getNode("out") };
+}
+
 /** The node as the event emitter it is: the test helper emits `call:error`, `call:warn`, `call:status`... on it. */
 export function events(node: Node): EventEmitter {
   return node as unknown as EventEmitter;

@@ -1,7 +1,8 @@
-// The package as a user gets it: `npm pack`, installed into a fresh Node-RED user directory, loaded by
-// the real node-red command. Fails when a node type is missing or does not load.
+// The package as a user gets it: `npm pack` in a fresh clone of the committed tree (its prepack
+// script builds), the tarball installed into a fresh Node-RED user directory and loaded by the real
+// node-red command. Fails when the tarball lacks the build, or a node type is missing or does not load.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { freePort, run, startUntil, type Started } from "../helpers/processes";
@@ -9,6 +10,8 @@ import { freePort, run, startUntil, type Started } from "../helpers/processes";
 const root = resolve(__dirname, "..", "..", "..");
 const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { name: string; "node-red": { nodes: Record<string, string> } };
 const nodeTypes = Object.keys(manifest["node-red"].nodes).sort();
+// Installs come from the npm cache when it holds the packages, so the suite needs no network then.
+const npmInstallFlags = ["--no-audit", "--no-fund", "--prefer-offline"];
 
 interface NodeSet {
   module: string;
@@ -19,7 +22,8 @@ interface NodeSet {
 }
 
 describe("package", function () {
-  this.timeout(240_000);
+  // A build and an install on a busy machine: minutes, not seconds.
+  this.timeout(600_000);
   let work: string;
   let tarball: string;
   let files: string[];
@@ -27,7 +31,14 @@ describe("package", function () {
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), "acs-pack-"));
-    const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", work], { cwd: root });
+    const clone = join(work, "clone");
+    await run("git", ["clone", "--quiet", root, clone]);
+    assert.ok(!existsSync(join(clone, "dist")), "a fresh clone has no build");
+    // What `npm ci` would install there: the same lockfile, so the dependencies already installed
+    // here serve (a second install of them would add minutes and prove nothing more about prepack).
+    assert.equal(readFileSync(join(clone, "package-lock.json"), "utf8"), readFileSync(join(root, "package-lock.json"), "utf8"), "commit package-lock.json first");
+    symlinkSync(join(root, "node_modules"), join(clone, "node_modules"), "dir");
+    const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", work], { cwd: clone });
     const [packed] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }];
     tarball = join(work, packed.filename);
     files = packed.files.map((file) => file.path);
@@ -38,7 +49,7 @@ describe("package", function () {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it("ships the built nodes, their html, locales and icons, the examples, README and LICENSE", () => {
+  it("ships the nodes its prepack script built, their html, locales and icons, the examples, README and LICENSE", () => {
     for (const type of nodeTypes) {
       assert.ok(files.includes(`dist/nodes/${type}.js`), `${type}.js missing`);
       assert.ok(files.includes(`dist/nodes/${type}.html`), `${type}.html missing`);
@@ -58,7 +69,7 @@ describe("package", function () {
     const userDir = join(work, "user");
     await run("mkdir", ["-p", userDir]);
     writeFileSync(join(userDir, "package.json"), JSON.stringify({ name: "node-red-project", private: true }));
-    await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball], { cwd: userDir });
+    await run("npm", ["install", ...npmInstallFlags, tarball], { cwd: userDir });
     const port = await freePort();
     const nodeRedPackage = require.resolve(join(process.env.NODE_RED_PATH ?? "node-red", "package.json"));
     nodeRed = await startUntil(process.execPath, [join(dirname(nodeRedPackage), "red.js"), "-u", userDir, "-p", String(port)], {

@@ -6,11 +6,24 @@ import type { CommunicationIdentityClient } from "@azure/communication-identity"
 import * as operations from "./operations";
 import type { ChatRequest } from "./request";
 import type { RefusedParticipant } from "./results";
+import type { AcsStatus } from "../core/acs-message";
 import type { CorrelationStore } from "../core/correlation-store";
 import { AcsError } from "../core/errors";
 import type { SendTask } from "../core/send-queue";
 
-export type ChatStatus = "sent" | "received" | "read" | "unread" | "failed";
+export type ChatStatus = Extract<AcsStatus, "sent" | "received" | "read" | "unread" | "failed">;
+
+/** The msg.acs fields an operation adds besides channel, operation, status and ids. */
+export interface ChatDetails {
+  to?: string;
+  from?: string;
+  userId?: string;
+  readOn?: string;
+  readMessageId?: string;
+  /** Participants the service refused, and the error that says so. */
+  invalidParticipants?: RefusedParticipant[];
+  error?: string;
+}
 
 export interface ChatOutcome {
   status: ChatStatus;
@@ -18,8 +31,7 @@ export interface ChatOutcome {
   messageId?: string;
   /** Set when the operation returns data: it replaces msg.payload. */
   payload?: unknown;
-  /** Further msg.acs fields (from, userId, readOn, invalidParticipants, error...). */
-  details: Record<string, unknown>;
+  details: ChatDetails;
 }
 
 export interface ChatRunnerDeps {
@@ -109,8 +121,8 @@ export async function runChatRequest(request: ChatRequest, deps: ChatRunnerDeps,
     case "hasRead": {
       const { threadId, messageId, userId } = request;
       const status = await deps.submit(receiptsQueueKey(threadId), () => operations.hasRead(session, threadId, messageId, userId));
-      const details: Record<string, unknown> = { userId };
-      if (status.read) Object.assign(details, { readOn: status.readOn, readMessageId: status.readMessageId });
+      const details: ChatDetails = { userId };
+      if (status.read) Object.assign(details, { readOn: status.readOn, readMessageId: status.readMessageId } satisfies ChatDetails);
       return done(status.read ? "read" : "unread", threadId, { messageId, details });
     }
     case "sendTyping":

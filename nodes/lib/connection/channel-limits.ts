@@ -1,9 +1,8 @@
 // Send limits per channel. Defaults follow the ACS published quotas (see the README): SMS by sender
 // kind, email by domain kind, chat by the per-thread message rate. Every value can be overridden in
 // the acs-config node.
+import type { AcsChannel } from "../core/acs-message";
 import type { Rate } from "../core/rate-limiter";
-
-export type Channel = "sms" | "email" | "chat";
 
 export interface ChannelLimits {
   maxInFlight: number;
@@ -40,7 +39,7 @@ export function emailQuota(senderAddress: string): { perMinute: number; perHour:
 }
 
 /** The limits of one queue: `sender` is the SMS number / email address / chat thread the queue serves. */
-export function limitsFor(channel: Channel, sender: string, overrides: LimitOverrides = {}): ChannelLimits {
+export function limitsFor(channel: AcsChannel, sender: string, overrides: LimitOverrides = {}): ChannelLimits {
   // Chat sends one request at a time per thread, which keeps the thread's messages in order.
   const defaults: ChannelLimits =
     channel === "sms"

@@ -11,7 +11,7 @@ import { EmailClient } from "@azure/communication-email";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { SmsClient } from "@azure/communication-sms";
 import type { ConnectionSettings } from "./settings";
-import { MmsClient } from "../sms/mms-send";
+import { MmsClient } from "./mms-client";
 
 const USER_AGENT = "node-red-azure-communication";
 
@@ -64,7 +64,7 @@ export class AcsClients {
     return this.identityClient;
   }
 
-  /** The preview MMS API, which no SDK covers (see mms-send.ts). */
+  /** The preview MMS API, which no SDK covers (see mms-client.ts). */
   mms(): MmsClient {
     this.mmsClient ??= new MmsClient(this.settings, this.clientOptions);
     return this.mmsClient;

@@ -2,7 +2,8 @@
 // identity, one send queue per channel and sender, and the correlation store. Send nodes reach it
 // through the config node; closing it settles every queued message.
 import { AcsClients } from "./clients";
-import { limitsFor, ratesOf, type Channel, type LimitOverrides } from "./channel-limits";
+import type { AcsChannel } from "../core/acs-message";
+import { limitsFor, ratesOf, type LimitOverrides } from "./channel-limits";
 import { ChatServiceIdentity, type ChatIdentity } from "./chat-identity";
 import { resolveConnectionSettings, type AcsConfigCredentials, type AcsConfigProperties } from "./settings";
 import { CorrelationStore, type ContextLike } from "../core/correlation-store";
@@ -19,7 +20,7 @@ export interface AcsResourceOptions {
   context: ContextLike;
   /** A fixed chat service user id; empty to create one on first use. */
   chatUserId?: string;
-  limits: Partial<Record<Channel, LimitOverrides>>;
+  limits: Partial<Record<AcsChannel, LimitOverrides>>;
   correlation: { maxEntries: number; ttlMs: number };
 }
 
@@ -48,7 +49,7 @@ export class AcsResource {
   }
 
   /** The queue shared by every node sending on `channel` from `sender` (number, address or thread). */
-  sendQueue(channel: Channel, sender: string): SendQueue {
+  sendQueue(channel: AcsChannel, sender: string): SendQueue {
     if (this.closed) throw new AcsError("acs-config.errors.queueClosed");
     const key = `${channel}:${sender}`;
     let queue = this.queues.get(key);

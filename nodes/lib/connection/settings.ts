@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { AzureKeyCredential, type TokenCredential } from "@azure/core-auth";
-import { ClientSecretCredential, DefaultAzureCredential } from "@azure/identity";
+import { AzureAuthorityHosts, ClientSecretCredential, DefaultAzureCredential } from "@azure/identity";
 import { AcsError, describeValue, fieldError } from "../core/errors";
 
 export type AuthMode = "connectionString" | "accessKey" | "entraId" | "sandbox";
@@ -16,6 +16,8 @@ export interface AcsConfigProperties {
   entraMode?: EntraMode;
   tenantId?: string;
   clientId?: string;
+  /** Entra ID authority of the service principal: empty for the public cloud, a sovereign cloud's, or the sandbox's. */
+  authorityHost?: string;
   /** Path of a PEM file with the CA certificate(s) to trust, e.g. the sandbox's `.sandbox/ca.pem`. */
   caFile?: string;
 }
@@ -116,16 +118,48 @@ export function isLoopback(hostname: string): boolean {
   return host === "::1";
 }
 
-function entraCredential(props: AcsConfigProperties, creds: AcsConfigCredentials, ca: string | undefined): TokenCredential {
-  const options = ca ? { tlsOptions: { ca } } : {};
-  if ((props.entraMode ?? "default") === "default") return new DefaultAzureCredential(options);
+/**
+ * The Entra ID credential of the acs-config fields: DefaultAzureCredential, or a service principal
+ * (tenant, client id, secret) at `authorityHost`. Shared with every node that signs in "as
+ * acs-config does".
+ */
+export function entraCredential(props: AcsConfigProperties, creds: AcsConfigCredentials, ca: string | undefined): TokenCredential {
+  const tls = ca ? { tlsOptions: { ca } } : {};
+  if ((props.entraMode ?? "default") === "default") return new DefaultAzureCredential(tls);
   const tenantId = required(props.tenantId, "tenantId");
   const clientId = required(props.clientId, "clientId");
   if (!/^[0-9a-f-]{36}$/i.test(clientId)) throw fieldError("acs-config.errors.notGuid", "clientId", clientId);
   if (!/^[0-9a-f-]{36}$/i.test(tenantId) && !/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(tenantId)) {
     throw fieldError("acs-config.errors.badTenant", "tenantId", tenantId);
   }
-  return new ClientSecretCredential(tenantId, clientId, required(creds.clientSecret, "clientSecret"), options);
+  const authorityHost = checkAuthorityHost(props.authorityHost);
+  return new ClientSecretCredential(tenantId, clientId, required(creds.clientSecret, "clientSecret"), {
+    ...tls,
+    authorityHost,
+    // Instance discovery asks login.microsoftonline.com whether the authority is a Microsoft cloud;
+    // any other authority (the sandbox, a private one) would fail it.
+    disableInstanceDiscovery: !KNOWN_AUTHORITY_HOSTS.has(authorityHost),
+  });
+}
+
+/** The Microsoft clouds' authority hosts, without a trailing slash. */
+const KNOWN_AUTHORITY_HOSTS = new Set<string>(Object.values(AzureAuthorityHosts).map((host) => host.replace(/\/+$/, "")));
+
+/** The authority host as a URL origin; empty means the public cloud. */
+export function checkAuthorityHost(value: string | undefined): string {
+  const text = value?.trim();
+  if (!text) return AzureAuthorityHosts.AzurePublicCloud;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw fieldError("acs-config.errors.badAuthorityHost", "authorityHost", text);
+  }
+  // Tokens are secrets: they are only ever requested over TLS.
+  if (url.protocol !== "https:" || url.pathname.replace(/\/+$/, "") !== "" || url.search !== "") {
+    throw fieldError("acs-config.errors.badAuthorityHost", "authorityHost", text);
+  }
+  return url.origin;
 }
 
 function readCa(props: AcsConfigProperties, creds: AcsConfigCredentials): string | undefined {

@@ -2,20 +2,7 @@
 // arriving later can be matched to it: correlationId, recipient, and the contact details the flow
 // supplied. Bounded and expiring in memory, written through to Node-RED context so that a persistent
 // or shared context store keeps the records across restarts and instances.
-
-export interface SentRecord {
-  channel: "sms" | "email" | "chat";
-  messageId: string;
-  correlationId: string;
-  to: string;
-  from?: string;
-  /** Milliseconds since the epoch. */
-  sentAt: number;
-  /** The flow's `msg.contact` at send time: the recipient's other contact details, for fallbacks. */
-  contact?: Record<string, unknown>;
-  /** Chat only: the thread the message went to. */
-  threadId?: string;
-}
+import type { SentRecord } from "./acs-message";
 
 /** The part of Node-RED's context API the store uses. */
 export interface ContextLike {

@@ -1,6 +1,7 @@
 // Matches an event to the send it reports on: the correlationId travels as the SMS tag; for every
 // channel the send node's record is looked up by messageId in the correlation store.
-import type { CorrelationStore, SentRecord } from "../core/correlation-store";
+import type { SentRecord } from "../core/acs-message";
+import type { CorrelationStore } from "../core/correlation-store";
 import type { EventFields } from "./normalise";
 
 export interface Correlation {

@@ -5,7 +5,7 @@ import type { NodeMessage } from "node-red";
 import type { Correlation } from "./correlation";
 import type { EventFields } from "./normalise";
 import type { ParsedEvent } from "./parse";
-import type { SentRecord } from "../core/correlation-store";
+import type { AcsEventInfo } from "../core/acs-message";
 
 export interface EventEnvelope {
   id: string;
@@ -15,13 +15,6 @@ export interface EventEnvelope {
   time?: string;
   schema: ParsedEvent["schema"];
   dataVersion?: string;
-}
-
-export interface AcsEventInfo extends EventFields {
-  operation: "event";
-  eventType: string;
-  correlationId?: string;
-  sent?: SentRecord;
 }
 
 export interface EventMessage extends NodeMessage {

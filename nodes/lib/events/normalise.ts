@@ -3,29 +3,11 @@
 // and values are read regardless of casing, as real samples differ (MessageId, "delivered").
 import type { ParsedEvent } from "./parse";
 import { shortEventType } from "./types";
+import type { AcsEventInfo, AcsStatus } from "../core/acs-message";
 import { isRecord, withoutUndefined } from "../core/values";
 
-export type AcsChannel = "sms" | "email" | "chat";
-export type AcsStatus =
-  | "queued" | "sent" | "delivered" | "failed" | "bounced" | "suppressed" | "spam" | "quarantined"
-  | "expired" | "read" | "unread" | "opened" | "clicked" | "received";
-
-export interface EventFields {
-  channel?: AcsChannel;
-  /** The normalised status; the service's own word when it has no equivalent (lower-cased). */
-  status?: string;
-  /** The service's status as sent (deliveryStatus, status or engagementType). */
-  serviceStatus?: string;
-  /** The service's explanation of the status. */
-  details?: string;
-  messageId?: string;
-  from?: string;
-  to?: string;
-  /** SMS: the tag given at send time (the correlationId). */
-  tag?: string;
-  /** Chat: the thread of the message or change. */
-  threadId?: string;
-}
+/** The msg.acs fields read from the event itself (the rest come from its envelope and the correlation). */
+export type EventFields = Pick<AcsEventInfo, "channel" | "status" | "serviceStatus" | "details" | "messageId" | "from" | "to" | "tag" | "threadId">;
 
 const STATUS_WORDS: Record<string, AcsStatus> = {
   delivered: "delivered",

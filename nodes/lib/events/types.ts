@@ -2,7 +2,9 @@
 // SMS, Email, Chat, and everything else. Type names are matched case-insensitively, as real
 // deliveries do not always spell them the same way.
 
-export type EventGroup = "sms" | "email" | "chat" | "other";
+import type { AcsChannel } from "../core/acs-message";
+
+export type EventGroup = AcsChannel | "other";
 
 export const EVENT_GROUPS: readonly EventGroup[] = ["sms", "email", "chat", "other"];
 

@@ -1,12 +1,7 @@
 // Turns `msg.attachments` in node-red-node-email's shape ({filename, content, contentType, encoding})
 // into the MMS API's attachments ({mimeType, content: base64}), checking the MMS limits first.
+import type { MmsAttachment } from "../connection/mms-client";
 import { fieldError } from "../core/errors";
-
-export interface MmsAttachment {
-  mimeType: string;
-  /** Base64. */
-  content: string;
-}
 
 export const MMS_MAX_ATTACHMENTS = 10;
 /** Carriers commonly cap an MMS near 1 MB: the total of every attachment, before base64. */

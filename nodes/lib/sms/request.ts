@@ -1,7 +1,8 @@
 // Checks everything about one SMS or MMS before anything is sent: region, sender, recipients, text
 // and attachments. Each problem is an error naming the field and the value.
 import { AcsError, fieldError } from "../core/errors";
-import { mmsAttachments, MMS_MAX_MESSAGE_LENGTH, type MmsAttachment } from "./mms-attachments";
+import type { MmsAttachment } from "../connection/mms-client";
+import { mmsAttachments, MMS_MAX_MESSAGE_LENGTH } from "./mms-attachments";
 import { parseRecipients, parseRegion, parseSender, type Sender } from "./phone-numbers";
 import { smsSegments, type SegmentInfo } from "./segments";
 

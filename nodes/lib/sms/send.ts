@@ -1,21 +1,12 @@
 // Sends one SMS (or MMS) to any number of recipients through the sender's send queue: requests of at
 // most 100 recipients, each paced and retried by the queue, results merged back in input order.
 import type { SmsClient } from "@azure/communication-sms";
+import type { RecipientItem } from "../connection/mms-client";
 import { serviceError } from "../core/errors";
 import type { SendQueue } from "../core/send-queue";
 
 /** The service takes 1 to 100 recipients per request (SMS and MMS alike). */
 export const MAX_RECIPIENTS_PER_REQUEST = 100;
-
-/** One recipient's item in a send answer (the SDK's SmsSendResult plus the repeatability field it deserialises). */
-export interface RecipientItem {
-  to: string;
-  messageId?: string;
-  httpStatusCode: number;
-  successful: boolean;
-  errorMessage?: string;
-  repeatabilityResult?: string;
-}
 
 /** What became of one recipient. */
 export interface RecipientOutcome {

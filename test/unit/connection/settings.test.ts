@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AzureKeyCredential, isTokenCredential } from "@azure/core-auth";
-import { parseConnectionString, resolveConnectionSettings, SANDBOX_ACCESS_KEY } from "../../../nodes/lib/connection/settings";
+import { checkAuthorityHost, parseConnectionString, resolveConnectionSettings, SANDBOX_ACCESS_KEY } from "../../../nodes/lib/connection/settings";
 import { AcsError } from "../../../nodes/lib/core/errors";
 import { SANDBOX_ACCESS_KEY as EMULATOR_KEY } from "../../../emulator";
 
@@ -62,6 +62,18 @@ describe("connection settings", () => {
     rejects(() => resolveConnectionSettings({ ...principal, clientId: "app" }, { clientSecret: "s3cret" }), "acs-config.errors.notGuid", /clientId: "app" is not a GUID/);
     rejects(() => resolveConnectionSettings({ ...principal, tenantId: "!" }, { clientSecret: "s3cret" }), "acs-config.errors.badTenant");
     rejects(() => resolveConnectionSettings(principal, {}), "acs-config.errors.required", /clientSecret/);
+  });
+
+  it("signs a service principal in at the public cloud unless an https authority host is given", () => {
+    assert.equal(checkAuthorityHost(undefined), "https://login.microsoftonline.com");
+    assert.equal(checkAuthorityHost("  "), "https://login.microsoftonline.com");
+    assert.equal(checkAuthorityHost("https://login.microsoftonline.us/"), "https://login.microsoftonline.us");
+    assert.equal(checkAuthorityHost("https://127.0.0.1:5443/"), "https://127.0.0.1:5443");
+    rejects(() => checkAuthorityHost("login.microsoftonline.com"), "acs-config.errors.badAuthorityHost", /authorityHost: "login.microsoftonline.com" is not an authority host/);
+    rejects(() => checkAuthorityHost("http://127.0.0.1:5443"), "acs-config.errors.badAuthorityHost");
+    rejects(() => checkAuthorityHost("https://login.microsoftonline.com/contoso"), "acs-config.errors.badAuthorityHost");
+    const principal = { authMode: "entraId" as const, entraMode: "clientSecret" as const, endpoint: "https://r.communication.azure.com", tenantId: "contoso.onmicrosoft.com", clientId: "00000000-0000-0000-0000-000000000001" };
+    rejects(() => resolveConnectionSettings({ ...principal, authorityHost: "ftp://x" }, { clientSecret: "s3cret" }), "acs-config.errors.badAuthorityHost");
   });
 
   it("trusts a CA given as PEM text or as a file, and refuses anything else", () => {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { CorrelationStore, type ContextLike, type SentRecord } from "../../../nodes/lib/core/correlation-store";
+import type { SentRecord } from "../../../nodes/lib/core/acs-message";
+import { CorrelationStore, type ContextLike } from "../../../nodes/lib/core/correlation-store";
 
 function memoryContext(): ContextLike & { data: Map<string, unknown> } {
   const data = new Map<string, unknown>();

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { CorrelationStore, type SentRecord } from "../../../nodes/lib/core/correlation-store";
+import type { SentRecord } from "../../../nodes/lib/core/acs-message";
+import { CorrelationStore } from "../../../nodes/lib/core/correlation-store";
 import { correlate } from "../../../nodes/lib/events/correlation";
 
 function store(...records: SentRecord[]): CorrelationStore {

@@ -39,6 +39,15 @@ describe("sms output", () => {
     assert.deepEqual(only.acs.results, [outcomes[0], outcomes[1]]);
   });
 
+  it("puts status and to first, so that two results tell apart in the debug sidebar's preview", () => {
+    const [first] = resultMessages({ _msgid: "x" }, outcomes, sms, summary, "perRecipient", clone) as WithAcs[];
+    assert.deepEqual(Object.keys(first.acs).slice(0, 2), ["status", "to"]);
+    const [only] = resultMessages({ _msgid: "y" }, outcomes, sms, summary, "single", clone) as WithAcs[];
+    assert.deepEqual(Object.keys(only.acs).slice(0, 2), ["status", "to"]);
+    const results = only.acs.results as object[];
+    assert.deepEqual(results.map((result) => Object.keys(result).slice(0, 2)), [["status", "to"], ["status", "to"]]);
+  });
+
   it("describes an MMS by its attachments instead of segments", () => {
     const mms: PreparedSms = { ...sms, segments: undefined, attachments: [{ mimeType: "image/png", content: "AA==" }] };
     const [msg] = resultMessages({ _msgid: "x" }, outcomes.slice(0, 1), mms, summary, "perRecipient", clone) as WithAcs[];

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { AcsError } from "../../../nodes/lib/core/errors";
 import { SendQueue } from "../../../nodes/lib/core/send-queue";
-import { inBatches, mergeBatch, outcomeOf, sendBatched, type RecipientItem } from "../../../nodes/lib/sms/send";
+import type { RecipientItem } from "../../../nodes/lib/connection/mms-client";
+import { inBatches, mergeBatch, outcomeOf, sendBatched } from "../../../nodes/lib/sms/send";
 
 const numbers = (count: number) => Array.from({ length: count }, (_, i) => `+1425555${String(i).padStart(4, "0")}`);
 const accepted = (to: string): RecipientItem => ({ to, messageId: `id-${to}`, httpStatusCode: 202, successful: true });
