@@ -60,10 +60,11 @@ describe("npm start (the demo)", function () {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it("prints the editor URL and a guide line for every example, with every webhook subscribed", () => {
+  it("prints the editor URL and a guide line for every example, its acs-events nodes pulling (no webhook)", () => {
     const output = demo?.output() ?? "";
     assert.match(output, new RegExp(`Node-RED editor: +http://127\\.0\\.0\\.1:${nodeRedPort}/`));
-    assert.doesNotMatch(output, /NOT subscribed/);
+    assert.match(output, /Event Grid: +\d+ acs-events nodes pull from the sandbox's namespace/);
+    assert.doesNotMatch(output, /the sandbox delivers to/);
     for (const name of exampleNames()) {
       const label = String(readExample(name).find((node) => node.type === "tab")?.label);
       assert.ok(output.includes(`\n  ${label}\n`), `no guide for "${label}"`);
@@ -80,6 +81,11 @@ describe("npm start (the demo)", function () {
     }
     const configs = flows.filter((node) => node.type === "acs-config");
     assert.deepEqual(configs.map((node) => node.endpoint), [sandbox.endpoint]);
+    // Each acs-events node pulls from a subscription of its own, so that none takes another's events.
+    const events = flows.filter((node) => node.type === "acs-events") as { source?: string; nsSubscription?: string }[];
+    assert.ok(events.length > 1);
+    assert.ok(events.every((node) => node.source === "namespace"));
+    assert.equal(new Set(events.map((node) => node.nsSubscription)).size, events.length);
   });
 
   it("answers the customer's text sent with the printed command (two-way SMS example)", async () => {

@@ -20,6 +20,11 @@ export interface NamespaceOptions {
   maxDeliveryCount?: number;
   /** The key `SharedAccessKey` requests must carry (default SANDBOX_NAMESPACE_KEY). */
   key?: string;
+  /**
+   * More queue-mode subscriptions on the topic, with the same settings. Each gets its own copy of
+   * every event, as each event subscription of a namespace topic does (one per consuming application).
+   */
+  subscriptions?: string[];
 }
 
 export interface NamespaceSnapshot {
@@ -50,7 +55,12 @@ export class EventGridNamespace {
       lockDurationSeconds: checkRange(options.lockDurationSeconds ?? 60, 1, 300, "namespace.lockDurationSeconds"),
       maxDeliveryCount: checkRange(options.maxDeliveryCount ?? 10, 1, 10, "namespace.maxDeliveryCount"),
     };
-    this.topics.set(this.topic, new Map([[this.subscription, new SubscriptionQueue(this.topic, this.subscription, clock, settings)]]));
+    const queues = new Map([[this.subscription, new SubscriptionQueue(this.topic, this.subscription, clock, settings)]]);
+    for (const name of options.subscriptions ?? []) {
+      const checked = checkName(name, "namespace.subscriptions");
+      if (![...queues.keys()].some((known) => known.toLowerCase() === checked.toLowerCase())) queues.set(checked, new SubscriptionQueue(this.topic, checked, clock, settings));
+    }
+    this.topics.set(this.topic, queues);
   }
 
   /** Whether the namespace has the topic (names compare case-insensitively, as Azure resource names do). */
