@@ -8,7 +8,7 @@ import { sendMms } from "./lib/sms/mms-send";
 import { contactOf, correlationIdOf } from "./lib/node-red/send-identity";
 import { SenderStatus } from "./lib/node-red/sender-status";
 import { prepareSms, SMS_LONG_MESSAGE_LENGTH } from "./lib/sms/request";
-import { correlationRecorder, resultMessages, type OutputMode, type SendSummary } from "./lib/sms/output";
+import { correlationRecorder, sendResults, type OutputMode, type ResultWriter, type SendSummary } from "./lib/sms/output";
 import { sendSms } from "./lib/sms/send";
 import { evaluateText, evaluateTyped } from "./lib/node-red/typed-input";
 
@@ -30,6 +30,12 @@ interface AcsSmsDef extends NodeDef {
   attachmentsType: string;
 }
 
+/** The msg property the To field reads, when it reads one. */
+function recipientProperty(RED: NodeAPI, def: AcsSmsDef): ResultWriter["recipients"] {
+  if ((def.toType || "msg") !== "msg" || !def.to) return undefined;
+  return { set: (msg, value) => RED.util.setMessageProperty(msg, def.to, value) };
+}
+
 function register(RED: NodeAPI): void {
   function AcsSms(this: Node, def: AcsSmsDef) {
     RED.nodes.createNode(this, def);
@@ -37,11 +43,12 @@ function register(RED: NodeAPI): void {
     let resource: AcsResource | undefined;
     let warnedLong = false;
     const closing = new AbortController();
+    const stopping = new AbortController();
 
     handleInput(RED, this, "send SMS", async (msg, send) => {
       resource = configuredResource(RED, def.config);
       const field = (value: string, type: string) => ({ value, type });
-      const sms = prepareSms({
+      const sms = await prepareSms({
         from: await evaluateText(RED, this, msg, field(def.from, def.fromType || "str")),
         to: await evaluateTyped(RED, this, msg, field(def.to, def.toType || "msg")),
         message: await evaluateText(RED, this, msg, field(def.message, def.messageType || "msg")),
@@ -62,19 +69,24 @@ function register(RED: NodeAPI): void {
       const summary: SendSummary = { from: sms.from.value, correlationId, ...(contact ? { contact } : {}) };
       // Each request's recipients are remembered as soon as it is answered: a delivery report may
       // arrive before the other requests of the same msg are sent.
-      const context = { queue, owner: this, onBatch: correlationRecorder(resource.correlation, summary), signal: closing.signal };
+      const context = { queue, owner: this, onBatch: correlationRecorder(resource.correlation, summary), signal: closing.signal, stop: stopping.signal };
       const outcomes = sms.attachments
         ? await sendMms(clients, { from: sms.from.value, to: sms.to, message: sms.message, attachments: sms.attachments }, context)
         : await sendSms(clients.sms(), { from: sms.from.value, to: sms.to, message: sms.message, enableDeliveryReport: def.deliveryReport !== false, tag: correlationId }, context);
 
       const failed = outcomes.filter((outcome) => outcome.status === "failed").length;
       if (failed > 0) this.status({ fill: "red", shape: "ring", text: statusText(RED, "acs-sms.status.someFailed", { failed, total: outcomes.length }) });
-      send([resultMessages(msg, outcomes, sms, summary, def.outputMode === "single" ? "single" : "perRecipient", RED.util.cloneMessage)]);
+      await sendResults(msg, outcomes, sms, summary, def.outputMode === "single" ? "single" : "perRecipient", {
+        clone: RED.util.cloneMessage,
+        send: (messages) => send([messages]),
+        recipients: recipientProperty(RED, def),
+      });
     });
 
     this.on("close", (_removed: boolean, done: () => void) => {
       // Waiting messages fail at once; requests in flight get until the grace ends, then are aborted,
       // so the node closes within Node-RED's close timeout even when the service is slow to answer.
+      stopping.abort();
       const grace = setTimeout(() => closing.abort(), CLOSE_GRACE_MS);
       const finish = () => {
         clearTimeout(grace);
