@@ -23,8 +23,9 @@ type SmsContent = { segments?: number; encoding?: string } | { mms: true; attach
 export type SmsAcs = AcsSendInfo &
   SmsContent & {
     httpStatusCode?: number;
-    /** Single mode: how many recipients failed, and every recipient's result. */
+    /** Single mode: how many recipients failed, how many were skipped as opted out, and every recipient's result. */
     failed?: number;
+    optedOut?: number;
     results?: RecipientOutcome[];
   };
 
@@ -81,7 +82,9 @@ export async function sendResults(
   if (mode === "single") {
     const results = await mapInSlices(outcomes, resultOf, slice);
     const failed = outcomes.reduce((count, outcome) => count + (outcome.status === "failed" ? 1 : 0), 0);
-    (msg as AcsMessage).acs = { status: failed > 0 ? "failed" : "queued", to: sms.to, failed, ...common, results };
+    const optedOut = outcomes.reduce((count, outcome) => count + (outcome.status === "optedOut" ? 1 : 0), 0);
+    const status = failed > 0 ? "failed" : optedOut === outcomes.length ? "optedOut" : "queued";
+    (msg as AcsMessage).acs = { status, to: sms.to, failed, ...(optedOut > 0 ? { optedOut } : {}), ...common, results };
     writer.send([msg]);
     return;
   }

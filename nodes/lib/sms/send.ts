@@ -8,10 +8,10 @@ import type { SendQueue } from "../core/send-queue";
 /** The service takes 1 to 100 recipients per request (SMS and MMS alike). */
 export const MAX_RECIPIENTS_PER_REQUEST = 100;
 
-/** What became of one recipient. */
+/** What became of one recipient: accepted, refused, or skipped because it is on the sender's opt-out list. */
 export interface RecipientOutcome {
   to: string;
-  status: "queued" | "failed";
+  status: "queued" | "failed" | "optedOut";
   messageId?: string;
   httpStatusCode?: number;
   error?: string;
@@ -141,4 +141,10 @@ export function sendSms(client: SmsClient, sms: SmsRequest, context: SendContext
         { enableDeliveryReport: sms.enableDeliveryReport, ...(sms.tag ? { tag: sms.tag } : {}), abortSignal: signal },
       ),
   });
+}
+
+/** The outcomes of every recipient in `to`'s order: `optedOut` ones skipped, the others from `sent` (which followed the same order). */
+export function withSkipped(to: readonly string[], optedOut: ReadonlySet<string>, sent: readonly RecipientOutcome[]): RecipientOutcome[] {
+  let next = 0;
+  return to.map((number) => (optedOut.has(number) ? { to: number, status: "optedOut" } : sent[next++]));
 }
