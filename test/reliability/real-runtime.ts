@@ -90,14 +90,6 @@ export class RealRuntime {
     }
   }
 
-  /** Ends the runtime at once, as kill -9 does: nothing it holds is settled or saved. */
-  async kill(): Promise<void> {
-    if (!this.alive) return;
-    const exited = new Promise((resolve) => this.child.once("exit", resolve));
-    this.child.kill("SIGKILL");
-    await exited;
-  }
-
   async stop(): Promise<void> {
     if (this.alive) {
       const exited = new Promise((resolve) => this.child.once("exit", resolve));
