@@ -1,15 +1,14 @@
 // `npm start`: the demo. The ACS sandbox and an embedded Node-RED with this package, the example
-// flows loaded as tabs on one connection to the sandbox, their acs-events nodes pulling from the
-// sandbox's Event Grid namespace (each from a subscription of its own; no webhook, no inbound
-// connection) or, with ACS_DEMO_EVENTS=webhook, the sandbox's Event Grid subscribed to their
-// webhooks, and a printed guide to each example. With ACS_CONNECTION_STRING set, the real service
-// is used instead and no sandbox starts. Ctrl+C stops both.
+// flows loaded as tabs on one connection to the sandbox, the sandbox's Event Grid subscribed to
+// their acs-events webhooks, and a printed guide to each example. With ACS_CONNECTION_STRING set,
+// the real service is used instead and no sandbox starts. Ctrl+C stops both.
 //
 // Environment: NODE_RED_PORT (1880), SANDBOX_PORT (5443), NODE_RED_USER_DIR (.node-red),
 // SANDBOX_STATE_DIR (.sandbox), ACS_EVENTS_SECRET (the webhooks' secret; generated when unset),
 // ACS_DEMO_DELAY_SCALE (delays are multiplied by it: 0.1 with the sandbox, 1 with the real service),
 // ACS_DEMO_RESET=1 (write the examples again over the flows kept from an earlier run),
-// ACS_DEMO_EVENTS (pull, the default, or webhook: how the sandbox's events reach acs-events).
+// ACS_DEMO_EVENTS=pull (every acs-events node pulls from the sandbox's Event Grid namespace, each
+// from a subscription of its own: no webhook and no inbound connection at all).
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -26,6 +25,9 @@ import {
   readExample,
   scaleDelays,
   splitCredentials,
+  tabSender,
+  tabSubscriptions,
+  withSender,
   type FlowNode,
 } from "./demo-flows";
 import { DURABLE_CONTEXT_STORAGE, PROJECT_ROOT, startEmbeddedNodeRed, type EmbeddedNodeRed } from "./embedded-node-red";
@@ -59,13 +61,16 @@ function configure(node: FlowNode, sandbox: Sandbox | undefined): FlowNode {
     : { ...node, name: "ACS (ACS_CONNECTION_STRING)", authMode: "connectionString", endpoint: "", caFile: "", emailPerMinute: "", emailPerHour: "" };
 }
 
-/** Every example as a tab, on one connection; with `pull`, every acs-events node pulls from the sandbox's namespace. */
+/** Every example as a tab, on one connection; pull nodes point at the sandbox's namespace, and with `pull` every acs-events node pulls. */
 function demoFlows(sandbox: Sandbox | undefined, delayScale: number, pull: boolean): FlowNode[] {
-  const examples = exampleNames().map((name) => scaleDelays(readExample(name), delayScale).map((node) => configure(node, sandbox)));
-  const combined = combineExamples(examples);
+  // With the sandbox, each tab sends from its own number and address, so its webhook events reach it alone.
+  const examples = exampleNames().map((name) => {
+    const flow = scaleDelays(readExample(name), delayScale).map((node) => configure(node, sandbox));
+    return sandbox ? withSender(flow, tabSender(name)) : flow;
+  });
   const namespace = { endpoint: sandbox?.namespace.endpoint ?? "", topic: sandbox?.namespace.topic ?? "acs-events" };
-  const pointed = combined.map((node) => (sandbox && isPullNode(node) ? { ...node, nsEndpoint: namespace.endpoint, nsTopic: namespace.topic } : node));
-  return pull ? pullFromNamespace(pointed, namespace) : pointed;
+  const combined = combineExamples(examples).map((node) => (sandbox && isPullNode(node) ? { ...node, nsEndpoint: namespace.endpoint, nsTopic: namespace.topic } : node));
+  return pull ? pullFromNamespace(combined, namespace) : combined;
 }
 
 /** Writes the demo's flows; the credentials go where Node-RED keeps them. */
@@ -94,17 +99,26 @@ function isFirstDemoFlowFile(): boolean {
   return flows.length > 0 && flows.every((node) => node.id === "acs-demo-tab" || node.id === "acs-demo-config");
 }
 
-/** Subscribes the sandbox's Event Grid to every acs-events node of the flows; says which. */
+/**
+ * Subscribes the sandbox's Event Grid to every acs-events node of the flows; says which. A node on an
+ * example's tab gets only that tab's events (filtered by the tab's sender); any other node gets every
+ * event of its types.
+ */
 async function subscribeWebhooks(sandbox: Sandbox, nodeRed: EmbeddedNodeRed, flows: FlowNode[], secret: string): Promise<string[]> {
   const lines: string[] = [];
+  const exampleOfTab = new Map(exampleNames().map((name) => [readExample(name).find((node) => node.type === "tab")?.id, name]));
   for (const webhook of eventWebhooks(flows)) {
+    const example = exampleOfTab.get(webhook.tabId);
+    const filters = example ? tabSubscriptions(webhook, tabSender(example)) : [{ includedEventTypes: webhook.eventTypes, advancedFilters: [] }];
     try {
-      await sandbox.control.subscribe({
-        endpoint: `${nodeRed.url.replace(/\/$/, "")}${webhook.path}?code=${encodeURIComponent(secret)}`,
-        name: `demo-${webhook.nodeId}`,
-        includedEventTypes: webhook.eventTypes,
-      });
-      lines.push(`${webhook.path} (subscribed)`);
+      for (const [index, filter] of filters.entries()) {
+        await sandbox.control.subscribe({
+          endpoint: `${nodeRed.url.replace(/\/$/, "")}${webhook.path}?code=${encodeURIComponent(secret)}`,
+          name: `demo-${webhook.nodeId}-${index}`,
+          ...filter,
+        });
+      }
+      lines.push(`${webhook.path} (subscribed${example ? ", this tab's events only" : ""})`);
     } catch (err) {
       lines.push(`${webhook.path} NOT subscribed: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -131,7 +145,7 @@ async function main(): Promise<void> {
   process.env.ACS_EVENTS_SECRET ||= randomBytes(18).toString("base64url");
   const secret = process.env.ACS_EVENTS_SECRET;
 
-  const eventsMode = (process.env.ACS_DEMO_EVENTS || "pull").toLowerCase();
+  const eventsMode = (process.env.ACS_DEMO_EVENTS || "webhook").toLowerCase();
   if (eventsMode !== "pull" && eventsMode !== "webhook") throw new Error(`ACS_DEMO_EVENTS must be pull or webhook, got "${eventsMode}"`);
   // Pull needs a namespace: the sandbox's. With the real service the examples keep their webhooks.
   const pull = eventsMode === "pull" && !useRealService;
@@ -148,9 +162,8 @@ async function main(): Promise<void> {
         quotas: { email: { managed: DEMO_EMAIL_QUOTA } },
         namespace: { subscriptions },
       });
-  // The pull nodes read the namespace key as ${ACS_NAMESPACE_KEY}: the sandbox's published development key.
+  // Pull nodes read the namespace key as ${ACS_NAMESPACE_KEY}: the sandbox's published development key.
   if (sandbox) process.env[NAMESPACE_KEY_ENV] ||= sandbox.namespace.key;
-
   if (reset) writeExampleFlows(sandbox, delayScale, pull);
 
   let nodeRed: EmbeddedNodeRed;
@@ -171,6 +184,9 @@ async function main(): Promise<void> {
 
   if (sandbox) {
     console.log(`ACS sandbox:      ${sandbox.endpoint} (CA: ${join(stateDir, "ca.pem")}; control API: ${sandbox.endpoint}_sandbox/)`);
+    console.log(`  sandbox UI: ${sandbox.uiUrl}`);
+    console.log(`                  the customer's side: their phones, mailboxes and chats; answer as the customer there`);
+    console.log(`                  each tab sends from its own number and address, so Event Grid brings it only its own events`);
     console.log(`                  +14255550199 is a phone that is off, kim@mailbox-gone.example bounces; 600 emails a minute`);
   } else {
     console.log("ACS:              the real service, from ACS_CONNECTION_STRING");
@@ -182,7 +198,7 @@ async function main(): Promise<void> {
   const pulling = flows.filter(isPullNode);
   if (sandbox && pulling.length > 0) {
     const ns = sandbox.namespace;
-    console.log(`Event Grid:       ${pulling.length} acs-events nodes pull from the sandbox's namespace ${ns.endpoint}, topic ${ns.topic}, a subscription each (no webhook)`);
+    console.log(`Event Grid:       ${pulling.length} acs-events node(s) pull from the sandbox's namespace ${ns.endpoint}, topic ${ns.topic} (ACS_DEMO_EVENTS=pull: all of them)`);
     console.log(`                  Event Grid namespace: endpoint=${ns.endpoint};key=${ns.key};topic=${ns.topic};subscription=${ns.subscription}`);
   }
   if (sandbox && eventWebhooks(flows).length > 0) {
@@ -194,6 +210,7 @@ async function main(): Promise<void> {
   }
   printGuide(flows, {
     controlUrl: sandbox ? `${sandbox.endpoint}_sandbox/` : undefined,
+    uiUrl: sandbox?.uiUrl,
     caFile: join(stateDir, "ca.pem"),
     chatWaitSeconds: Math.round(300 * delayScale),
     contextDir: join(userDir, "context"),
