@@ -1,11 +1,10 @@
 // acs-sms: sends an SMS (or, with attachments, an MMS through the preview API) to one or many
 // numbers through the config node's shared send queue, and reports each recipient in msg.acs.
 import type { Node, NodeAPI, NodeDef } from "node-red";
-import { CLOSE_GRACE_MS, type AcsResource } from "./lib/connection/resource";
-import { configuredResource } from "./lib/node-red/config-node";
-import { handleInput, statusText } from "./lib/node-red/input-handler";
+import { statusText } from "./lib/node-red/input-handler";
 import { sendMms } from "./lib/sms/mms-send";
 import { contactOf, correlationIdOf } from "./lib/node-red/send-identity";
+import { SendNode } from "./lib/node-red/send-node";
 import { SenderStatus } from "./lib/node-red/sender-status";
 import { prepareSms, SMS_LONG_MESSAGE_LENGTH } from "./lib/sms/request";
 import { correlationRecorder, resultMessages, type OutputMode, type SendSummary } from "./lib/sms/output";
@@ -33,13 +32,11 @@ interface AcsSmsDef extends NodeDef {
 function register(RED: NodeAPI): void {
   function AcsSms(this: Node, def: AcsSmsDef) {
     RED.nodes.createNode(this, def);
-    const status = new SenderStatus(RED, this);
-    let resource: AcsResource | undefined;
+    const lifecycle = new SendNode(RED, this, def.config, new SenderStatus(RED, this));
     let warnedLong = false;
-    const closing = new AbortController();
 
-    handleInput(RED, this, "send SMS", async (msg, send) => {
-      resource = configuredResource(RED, def.config);
+    lifecycle.onInput("send SMS", async (msg, send) => {
+      const resource = lifecycle.resource();
       const field = (value: string, type: string) => ({ value, type });
       const sms = prepareSms({
         from: await evaluateText(RED, this, msg, field(def.from, def.fromType || "str")),
@@ -57,30 +54,19 @@ function register(RED: NodeAPI): void {
 
       const clients = resource.clients();
       const queue = resource.sendQueue("sms", sms.from.value);
-      status.watch(queue);
+      lifecycle.status.watch(queue);
       const contact = contactOf(msg);
       const summary: SendSummary = { from: sms.from.value, correlationId, ...(contact ? { contact } : {}) };
       // Each request's recipients are remembered as soon as it is answered: a delivery report may
       // arrive before the other requests of the same msg are sent.
-      const context = { queue, owner: this, onBatch: correlationRecorder(resource.correlation, summary), signal: closing.signal };
+      const context = { queue, owner: this, onBatch: correlationRecorder(resource.correlation, summary), signal: lifecycle.abandoned };
       const outcomes = sms.attachments
         ? await sendMms(clients, { from: sms.from.value, to: sms.to, message: sms.message, attachments: sms.attachments }, context)
         : await sendSms(clients.sms(), { from: sms.from.value, to: sms.to, message: sms.message, enableDeliveryReport: def.deliveryReport !== false, tag: correlationId }, context);
 
       const failed = outcomes.filter((outcome) => outcome.status === "failed").length;
-      if (failed > 0) this.status({ fill: "red", shape: "ring", text: statusText(RED, "acs-sms.status.someFailed", { failed, total: outcomes.length }) });
+      if (failed > 0) lifecycle.status.say("red", "acs-sms.status.someFailed", { failed, total: outcomes.length }, "ring");
       send([resultMessages(msg, outcomes, sms, summary, def.outputMode === "single" ? "single" : "perRecipient", RED.util.cloneMessage)]);
-    });
-
-    this.on("close", (_removed: boolean, done: () => void) => {
-      // Waiting messages fail at once; requests in flight get until the grace ends, then are aborted,
-      // so the node closes within Node-RED's close timeout even when the service is slow to answer.
-      const grace = setTimeout(() => closing.abort(), CLOSE_GRACE_MS);
-      const finish = () => {
-        clearTimeout(grace);
-        done();
-      };
-      status.close(resource).then(finish, finish);
     });
   }
 
