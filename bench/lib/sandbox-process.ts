@@ -2,7 +2,7 @@
 // Node-RED side's alone and the sandbox has the other core. Started by RemoteSandbox (sandbox.ts):
 // options arrive in argv as JSON, the connection details go back over IPC, and the parent asks for
 // record summaries over the same channel.
-import { startSandbox, type Sandbox, type SandboxOptions } from "../../emulator";
+import { startSandbox, type Sandbox, type SandboxNamespace, type SandboxOptions } from "../../emulator";
 import type { EmailRecord, SmsRecord } from "../../emulator/state/types";
 
 export interface SandboxReady {
@@ -11,6 +11,7 @@ export interface SandboxReady {
   connectionString: string;
   accessKey: string;
   ca: string;
+  namespace: SandboxNamespace;
 }
 
 /** What was recorded on one channel: counts, duplicates and the span of the sends. */
@@ -90,7 +91,7 @@ async function main(): Promise<void> {
   });
   // The parent went away: nothing is left to serve.
   process.on("disconnect", () => void sandbox.close());
-  send({ type: "ready", endpoint: sandbox.endpoint, connectionString: sandbox.connectionString, accessKey: sandbox.accessKey, ca: sandbox.ca });
+  send({ type: "ready", endpoint: sandbox.endpoint, connectionString: sandbox.connectionString, accessKey: sandbox.accessKey, ca: sandbox.ca, namespace: sandbox.namespace });
 }
 
 if (require.main === module) {

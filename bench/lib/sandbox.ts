@@ -1,7 +1,7 @@
 // The parent's handle on a sandbox running in its own process (sandbox-process.ts).
 import { fork, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import type { SandboxOptions } from "../../emulator";
+import type { SandboxNamespace, SandboxOptions } from "../../emulator";
 import type { SandboxAnswer, SandboxReady, SandboxRequest, SandboxSummary } from "./sandbox-process";
 
 export type { ChannelSummary, SandboxSummary } from "./sandbox-process";
@@ -16,6 +16,8 @@ export class RemoteSandbox {
     readonly connectionString: string,
     readonly accessKey: string,
     readonly ca: string,
+    /** The sandbox's Event Grid namespace (pull delivery). */
+    readonly namespace: SandboxNamespace,
   ) {
     child.on("message", (message: SandboxAnswer) => {
       const waiting = this.pending.get(message.id);
@@ -32,7 +34,7 @@ export class RemoteSandbox {
       child.once("error", reject);
       child.once("exit", (code) => reject(new Error(`the sandbox process exited with ${code} before it was ready`)));
       child.once("message", (message: SandboxReady) => {
-        resolve(new RemoteSandbox(child, message.endpoint, message.connectionString, message.accessKey, message.ca));
+        resolve(new RemoteSandbox(child, message.endpoint, message.connectionString, message.accessKey, message.ca, message.namespace));
       });
     });
   }

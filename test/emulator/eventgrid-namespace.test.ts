@@ -93,6 +93,23 @@ describe("Event Grid namespace data plane in the sandbox", function () {
       assert.ok(sandbox.clock.now() - started >= 9_000, "answered before maxWaitTime");
     });
 
+    it("answers the spec example's receive with its body: the event as published, with its broker properties", async function () {
+      const example = specExample("eventgrid-namespaces", "receive.json");
+      const expected = (example.responses["200"].body as { value: { brokerProperties: object; event: Record<string, unknown> }[] }).value[0];
+      const published = await namespaceRequest(
+        sandbox,
+        `/topics/${sandbox.namespace.topic}:publish?api-version=2024-06-01`,
+        { ...keyHeader(sandbox), "content-type": "application/cloudevents+json; charset=utf-8" },
+        JSON.stringify(expected.event),
+      );
+      assert.equal(published.status, 200);
+      const { maxEvents, maxWaitTime } = example.parameters as { maxEvents: number; maxWaitTime: number };
+      const answer = await namespaceRequest(sandbox, subscriptionPath(sandbox, "receive", `&maxEvents=${maxEvents}&maxWaitTime=${maxWaitTime}`), keyHeader(sandbox));
+      assert.equal(answer.status, 200);
+      const [received] = (answer.body as { value: { brokerProperties: { lockToken: string; deliveryCount: number }; event: unknown }[] }).value;
+      assert.deepEqual(received, { ...expected, brokerProperties: { ...expected.brokerProperties, lockToken: received.brokerProperties.lockToken } });
+    });
+
     it("gives at most maxEvents per receive", async function () {
       await senderClient(sandbox).sendEvents([1, 2, 3, 4, 5].map(testEvent));
       const receiver = receiverClient(sandbox);
@@ -195,11 +212,18 @@ describe("Event Grid namespace data plane in the sandbox", function () {
       assert.match((answer.body as { error: { message: string } }).error.message, /0, 10, 60, 600, 3600/);
     });
 
-    it("rejects: the event is dead-lettered with reason Rejected and never delivered again", async function () {
+    it("rejects with the spec example's body and answer: the event is dead-lettered (Rejected) and never delivered again", async function () {
+      const example = specExample("eventgrid-namespaces", "reject.json");
       await senderClient(sandbox).sendEvents(testEvent(1));
       const { brokerProperties } = await receiveOne();
-      const result = await receiverClient(sandbox).rejectEvents([brokerProperties.lockToken]);
-      assert.deepEqual(result.succeededLockTokens, [brokerProperties.lockToken]);
+      const answer = await namespaceRequest(
+        sandbox,
+        subscriptionPath(sandbox, "reject"),
+        { ...keyHeader(sandbox), "content-type": String(example.parameters["content-type"]) },
+        JSON.stringify({ ...(example.parameters.body as object), lockTokens: [brokerProperties.lockToken] }),
+      );
+      assert.equal(answer.status, 200);
+      assert.deepEqual(answer.body, { ...(example.responses["200"].body as object), succeededLockTokens: [brokerProperties.lockToken] });
       const state = sandbox.control.namespace();
       assert.equal(state.depth, 0);
       assert.equal(state.locked, 0);
