@@ -139,9 +139,9 @@ export async function caughtBy(msg: EmailMsg): Promise<{ text: string; msg: Emai
     output = await run(msg);
   } catch (err) {
     const error = err as Error & { msg?: EmailMsg };
-    // Node-RED writes msg.error.message as the error's toString(): "AcsError: <message>".
-    assert.match(error.message, /^AcsError: /);
-    return { text: error.message.replace(/^AcsError: /, ""), msg: error.msg as EmailMsg };
+    // Node-RED writes msg.error.message as the failure's toString(): the text alone.
+    assert.doesNotMatch(error.message, /^AcsError: /);
+    return { text: error.message, msg: error.msg as EmailMsg };
   }
   throw new Error(`expected a failure, got msg.acs ${JSON.stringify(output.acs)}`);
 }
