@@ -54,7 +54,10 @@ export interface SandboxOptions {
   latencyMs?: number;
   /** Injected 5xx answers and dropped connections. */
   faults?: FaultOptions;
-  /** Keep the certificate pair here and reuse it across restarts (the CLI uses `.sandbox/`). */
+  /**
+   * Keep the certificate pair and the Event Grid namespace's unsettled events here and reuse them
+   * across restarts (the CLI uses `.sandbox/`).
+   */
   stateDir?: string;
   /** The Event Grid namespace topic and queue subscription that receive every ACS event. */
   namespace?: NamespaceOptions;
@@ -111,7 +114,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const store = new SandboxStore();
   const outcomes = new Outcomes(options.rules ?? []);
   const broker = new EventGridBroker({ clock, topic });
-  const namespace = new EventGridNamespace(clock, options.namespace);
+  const namespace = new EventGridNamespace(clock, options.namespace, options.stateDir);
   const reports = createReportScheduler({ clock, outcomes, broker: routeToNamespace(broker, namespace), store, topic });
   const entra = new EntraAuthority(sandboxApplication(resourceName));
   const faults = new FaultInjector(options.faults ?? {});

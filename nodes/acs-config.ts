@@ -2,12 +2,13 @@
 // the chat service identity, the send queues and the correlation store (see lib/acs-resource.ts),
 // and serves the editor's "Test connection" button.
 import type { Node, NodeAPI, NodeDef } from "node-red";
-import { AcsResource, CLOSE_GRACE_MS } from "./lib/connection/resource";
+import { AcsResource, CLOSE_GRACE_MS, DEFAULT_RECORD_TTL_HOURS, MAX_RECORDS } from "./lib/connection/resource";
 import type { LimitOverrides } from "./lib/connection/channel-limits";
 import type { AcsChannel } from "./lib/core/acs-message";
 import { checkConnection } from "./lib/connection/check";
 import type { AcsConfigCredentials, AcsConfigProperties } from "./lib/connection/settings";
 import type { AcsConfigNode } from "./lib/node-red/config-node";
+import { chooseContextStore, contextInStore, PERSISTENT_STORE_LINES, type NodeContext } from "./lib/node-red/context-store";
 import { resolveCredentialEnv } from "./lib/node-red/env-credentials";
 import { statusText } from "./lib/node-red/input-handler";
 
@@ -20,7 +21,9 @@ interface AcsConfigDef extends NodeDef, AcsConfigProperties {
   emailPerHour: string;
   chatPerMinute: string;
   maxQueued: string;
-  correlationTtlHours: string;
+  /** The context store (settings.js contextStorage) for the records of what was sent; empty for the default. */
+  contextStore: string;
+  recordTtlHours: string;
 }
 
 const CREDENTIAL_FIELDS = ["connectionString", "accessKey", "clientSecret", "caCert"] as const;
@@ -36,13 +39,27 @@ function register(RED: NodeAPI): void {
       email: { maxInFlight: number(def.emailMaxInFlight), perMinute: number(def.emailPerMinute), perHour: number(def.emailPerHour), maxQueued },
       chat: { perMinute: number(def.chatPerMinute), maxQueued },
     };
+    const store = chooseContextStore((RED.settings as { contextStorage?: unknown }).contextStorage, def.contextStore);
+    if (store.unknown !== undefined) this.warn(statusText(RED, "acs-config.warnings.unknownStore", { store: store.unknown, used: store.name }));
+    if (!store.persistent) {
+      this.warn(statusText(RED, "acs-config.warnings.memoryStore", { store: store.name, lines: PERSISTENT_STORE_LINES }));
+      this.status({ fill: "yellow", shape: "ring", text: statusText(RED, "acs-config.status.memoryStore") });
+    }
+    const storeName = store.unknown === undefined && def.contextStore?.trim() ? def.contextStore.trim() : undefined;
+    this.contextStore = storeName;
+    let ttlHours = number(def.recordTtlHours) ?? DEFAULT_RECORD_TTL_HOURS;
+    if (!Number.isFinite(ttlHours) || ttlHours <= 0) {
+      this.warn(statusText(RED, "acs-config.warnings.badTtl", { value: def.recordTtlHours, hours: DEFAULT_RECORD_TTL_HOURS }));
+      ttlHours = DEFAULT_RECORD_TTL_HOURS;
+    }
     this.resource = new AcsResource({
       props: def,
       credentials,
-      context: this.context(),
+      context: contextInStore(this.context() as unknown as NodeContext, storeName),
+      contextStore: storeName,
       chatUserId: def.chatUserId,
       limits,
-      correlation: { maxEntries: 100_000, ttlMs: (number(def.correlationTtlHours) ?? 72) * 3_600_000 },
+      correlation: { maxEntries: MAX_RECORDS, ttlMs: ttlHours * 3_600_000 },
     });
     this.on("close", (_removed: boolean, done: () => void) => {
       this.resource.close(CLOSE_GRACE_MS).then(done, done);

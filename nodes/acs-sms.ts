@@ -1,18 +1,28 @@
 // acs-sms: sends an SMS (or, with attachments, an MMS through the preview API) to one or many
-// numbers through the config node's shared send queue, and reports each recipient in msg.acs.
+// numbers through the config node's shared send queue, and reports each recipient in msg.acs;
+// optionally skips recipients on the sender's opt-out list kept by ACS, and checks, adds or removes
+// recipients on that list.
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import { statusText } from "./lib/node-red/input-handler";
 import { sendMms } from "./lib/sms/mms-send";
+import { optOutActionOf, runOptOutOperation, type SmsOperation } from "./lib/sms/opt-out-operation";
+import { optedOutAmong } from "./lib/sms/opt-outs";
 import { contactOf, correlationIdOf } from "./lib/node-red/send-identity";
 import { SendNode } from "./lib/node-red/send-node";
 import { SenderStatus } from "./lib/node-red/sender-status";
 import { prepareSms, SMS_LONG_MESSAGE_LENGTH } from "./lib/sms/request";
-import { correlationRecorder, resultMessages, type OutputMode, type SendSummary } from "./lib/sms/output";
-import { sendSms } from "./lib/sms/send";
+import { correlationRecorder, sendResults, type OutputMode, type ResultWriter, type SendSummary } from "./lib/sms/output";
+import { sendSms, withSkipped, type RecipientOutcome } from "./lib/sms/send";
+import type { AcsResource } from "./lib/connection/resource";
+import { serviceError } from "./lib/core/errors";
 import { evaluateText, evaluateTyped } from "./lib/node-red/typed-input";
 
 interface AcsSmsDef extends NodeDef {
   config: string;
+  /** "send" (default) or an opt-out operation. */
+  operation?: SmsOperation;
+  /** Check the sender's opt-out list first and send nothing to a recipient on it. */
+  skipOptedOut?: boolean;
   from: string;
   fromType: string;
   to: string;
@@ -29,6 +39,12 @@ interface AcsSmsDef extends NodeDef {
   attachmentsType: string;
 }
 
+/** The msg property the To field reads, when it reads one. */
+function recipientProperty(RED: NodeAPI, def: AcsSmsDef): ResultWriter["recipients"] {
+  if ((def.toType || "msg") !== "msg" || !def.to) return undefined;
+  return { set: (msg, value) => RED.util.setMessageProperty(msg, def.to, value) };
+}
+
 function register(RED: NodeAPI): void {
   function AcsSms(this: Node, def: AcsSmsDef) {
     RED.nodes.createNode(this, def);
@@ -38,7 +54,17 @@ function register(RED: NodeAPI): void {
     lifecycle.onInput("send SMS", async (msg, send) => {
       const resource = lifecycle.resource();
       const field = (value: string, type: string) => ({ value, type });
-      const sms = prepareSms({
+      const optOutAction = optOutActionOf(def.operation);
+      if (optOutAction && def.operation) {
+        const input = {
+          from: await evaluateText(RED, this, msg, field(def.from, def.fromType || "str")),
+          to: await evaluateTyped(RED, this, msg, field(def.to, def.toType || "msg")),
+          defaultRegion: def.defaultRegion,
+        };
+        send(await runOptOutOperation(resource.clients(), def.operation, optOutAction, input, msg, lifecycle.abandoned));
+        return;
+      }
+      const sms = await prepareSms({
         from: await evaluateText(RED, this, msg, field(def.from, def.fromType || "str")),
         to: await evaluateTyped(RED, this, msg, field(def.to, def.toType || "msg")),
         message: await evaluateText(RED, this, msg, field(def.message, def.messageType || "msg")),
@@ -59,15 +85,35 @@ function register(RED: NodeAPI): void {
       const summary: SendSummary = { from: sms.from.value, correlationId, ...(contact ? { contact } : {}) };
       // Each request's recipients are remembered as soon as it is answered: a delivery report may
       // arrive before the other requests of the same msg are sent.
-      const context = { queue, owner: this, onBatch: correlationRecorder(resource.correlation, summary), signal: lifecycle.abandoned };
-      const outcomes = sms.attachments
-        ? await sendMms(clients, { from: sms.from.value, to: sms.to, message: sms.message, attachments: sms.attachments }, context)
-        : await sendSms(clients.sms(), { from: sms.from.value, to: sms.to, message: sms.message, enableDeliveryReport: def.deliveryReport !== false, tag: correlationId }, context);
+      const context = { queue, owner: this, onBatch: correlationRecorder(resource.correlation, summary), signal: lifecycle.abandoned, stop: lifecycle.stopping };
+      const optedOut = def.skipOptedOut === true ? await checkOptOuts(resource, sms.from.value, sms.to) : new Set<string>();
+      const recipients = sms.to.filter((to) => !optedOut.has(to));
+      const sent: RecipientOutcome[] =
+        recipients.length === 0
+          ? []
+          : sms.attachments
+            ? await sendMms(clients, { from: sms.from.value, to: recipients, message: sms.message, attachments: sms.attachments }, context)
+            : await sendSms(clients.sms(), { from: sms.from.value, to: recipients, message: sms.message, enableDeliveryReport: def.deliveryReport !== false, tag: correlationId }, context);
+      const outcomes = withSkipped(sms.to, optedOut, sent);
 
       const failed = outcomes.filter((outcome) => outcome.status === "failed").length;
       if (failed > 0) lifecycle.status.say("red", "acs-sms.status.someFailed", { failed, total: outcomes.length }, "ring");
-      send([resultMessages(msg, outcomes, sms, summary, def.outputMode === "single" ? "single" : "perRecipient", RED.util.cloneMessage)]);
+      await sendResults(msg, outcomes, sms, summary, def.outputMode === "single" ? "single" : "perRecipient", {
+        clone: RED.util.cloneMessage,
+        send: (messages) => send([messages]),
+        recipients: recipientProperty(RED, def),
+      });
     });
+
+    async function checkOptOuts(resource: AcsResource, from: string, to: string[]): Promise<Set<string>> {
+      try {
+        return await optedOutAmong(resource.clients().optOuts(), from, to, lifecycle.abandoned);
+      } catch (err) {
+        // Nothing is sent when the list cannot be read: texting someone who said STOP is the worse failure.
+        throw serviceError(err, "check SMS opt-outs");
+      }
+    }
+
   }
 
   RED.nodes.registerType("acs-sms", AcsSms as unknown as (this: Node, def: NodeDef) => void);

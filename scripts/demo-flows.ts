@@ -54,7 +54,7 @@ const TRIGGER_UNIT_MS: Record<string, number> = { ms: 1, s: 1000, min: 60_000, h
 
 /**
  * The flow with every fixed wait multiplied by `factor` (delay nodes' delay and random delay,
- * trigger nodes' duration), expressed in milliseconds. Rate limits are left as they are.
+ * trigger nodes' duration, acs-wait nodes' time), expressed in milliseconds. Rate limits are left as they are.
  */
 export function scaleDelays(flow: FlowNode[], factor: number): FlowNode[] {
   const scaled = (value: unknown, unitMs: number | undefined): string | undefined => {
@@ -75,6 +75,10 @@ export function scaleDelays(flow: FlowNode[], factor: number): FlowNode[] {
         if (first !== undefined && last !== undefined) Object.assign(copy, { randomFirst: first, randomLast: last, randomUnits: "milliseconds" });
       }
       return copy;
+    }
+    if (node.type === "acs-wait") {
+      const timeout = scaled(node.timeout, DELAY_UNIT_MS[String(node.timeoutUnits ?? "seconds")]);
+      return timeout === undefined ? { ...node } : { ...node, timeout, timeoutUnits: "milliseconds" };
     }
     if (node.type === "trigger" && Number(node.duration) > 0) {
       const duration = scaled(node.duration, TRIGGER_UNIT_MS[String(node.units ?? "ms")]);

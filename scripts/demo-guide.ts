@@ -21,6 +21,8 @@ export interface GuideContext {
   caFile?: string;
   /** How long the chat example's "5 minutes" lasts in this demo, in seconds. */
   chatWaitSeconds: number;
+  /** Where the persistent context store keeps its files. */
+  contextDir?: string;
 }
 
 /** A curl command that makes the customer's phone text our number. */
@@ -50,6 +52,7 @@ export function guideLines(example: string, tabLabel: string, context: GuideCont
       return [
         `Click ${click("set up the customer", "notify the customer")}. After ${context.chatWaitSeconds} s (the flow's "5 minutes") the SMS goes, unless the customer read the message${sandbox ? ":" : "."}`,
         ...(sandbox ? [`to read it as the customer: ${CUSTOMER_SCRIPT} read`] : []),
+        `To see the fallback survive a restart: click "notify the customer", stop npm start (Ctrl+C, or kill -9 its process) while "wait 5 minutes" shows "1 waiting", and start it again: the SMS goes once, at its time, or at once if that time passed meanwhile. The waits are kept in ${context.contextDir ?? "the context store"}.`,
       ];
     case "sms-failed-then-email":
       return sandbox

@@ -25,6 +25,12 @@ export interface EmbeddedRed {
   version(): string;
 }
 
+/**
+ * The context store `npm start` and the example tests configure: files in the user directory, each
+ * write on disk when it returns (no cache), so records and waits survive a restart and a crash.
+ */
+export const DURABLE_CONTEXT_STORAGE = { default: { module: "localfilesystem", config: { cache: false } } };
+
 export interface EmbeddedOptions {
   userDir: string;
   port?: number;

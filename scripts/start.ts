@@ -13,7 +13,7 @@ import { join, resolve } from "node:path";
 import { startSandbox, type Sandbox } from "../emulator";
 import { DEMO_EMAIL_QUOTA, DEMO_RULES, guideLines, type GuideContext } from "./demo-guide";
 import { combineExamples, eventWebhooks, exampleNames, readExample, scaleDelays, splitCredentials, type FlowNode } from "./demo-flows";
-import { PROJECT_ROOT, startEmbeddedNodeRed, type EmbeddedNodeRed } from "./embedded-node-red";
+import { DURABLE_CONTEXT_STORAGE, PROJECT_ROOT, startEmbeddedNodeRed, type EmbeddedNodeRed } from "./embedded-node-red";
 
 const userDir = resolve(process.env.NODE_RED_USER_DIR || join(PROJECT_ROOT, ".node-red"));
 const stateDir = resolve(process.env.SANDBOX_STATE_DIR || join(PROJECT_ROOT, ".sandbox"));
@@ -126,7 +126,8 @@ async function main(): Promise<void> {
       userDir,
       port: numberFromEnv("NODE_RED_PORT", 1880),
       logLevel: "warn",
-      settings: { credentialSecret: false },
+      // Context on disk: the fallbacks' waits and the records of what was sent survive a restart.
+      settings: { credentialSecret: false, contextStorage: DURABLE_CONTEXT_STORAGE },
     });
   } catch (err) {
     await sandbox?.close();
@@ -144,6 +145,7 @@ async function main(): Promise<void> {
   console.log(`Node-RED editor:  ${nodeRed.url}`);
   console.log(reset ? `Flows:            the examples, written to ${flowFile}` : `Flows:            kept from ${flowFile} (ACS_DEMO_RESET=1 loads the examples again)`);
   if (delayScale !== 1) console.log(`Delays:           ${delayScale} times as long as in the examples (ACS_DEMO_DELAY_SCALE)`);
+  console.log(`Context:          on disk in ${join(userDir, "context")} (waits and records of what was sent survive a restart)`);
   if (sandbox) {
     const webhooks = await subscribeWebhooks(sandbox, nodeRed, flows, secret);
     webhooks.forEach((line, index) => console.log(`${index === 0 ? "Event Grid:       the sandbox delivers to" : "                                        "} ${line}`));
@@ -155,6 +157,7 @@ async function main(): Promise<void> {
     controlUrl: sandbox ? `${sandbox.endpoint}_sandbox/` : undefined,
     caFile: join(stateDir, "ca.pem"),
     chatWaitSeconds: Math.round(300 * delayScale),
+    contextDir: join(userDir, "context"),
   });
   console.log("\nReady. Press Ctrl+C to stop.");
 

@@ -30,7 +30,6 @@ export function stringOrUndefined(value: unknown): string | undefined {
 
 export function stringRecord(value: unknown): Record<string, string> | undefined {
   if (!isObject(value)) return undefined;
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value)) if (typeof v === "string") out[k] = v;
-  return out;
+  // fromEntries defines own properties: a key named `__proto__` from a request body stays a key.
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
 }

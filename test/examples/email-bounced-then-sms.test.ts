@@ -1,7 +1,7 @@
 // examples/email-bounced-then-sms.json end to end: the sandbox plays a mail server that bounces
 // (or suppresses) one address and delivers to another; the SMS goes only when the email did not arrive.
 import assert from "node:assert/strict";
-import { exampleRuntime, type ExampleRuntime } from "./harness";
+import { DELAY_SCALE, exampleRuntime, waitFor, type ExampleRuntime } from "./harness";
 
 const SMS_TEXT = "Contoso: our email to you bounced. Please check the email address in your account.";
 
@@ -38,14 +38,32 @@ describe("example: email bounced, then SMS", function () {
       assert.equal((texted.acs as { status: string }).status, "queued");
       assert.equal((accepted.acs as { status: string }).status, "sent");
       assert.deepEqual(runtime.receivedBy("delivered: no SMS"), []);
+      // The wait ended with the report: nothing more goes at its deadline.
+      const texted1 = Date.now();
+      await waitFor("the deadline to pass", () => (Date.now() > texted1 + 30 * 60_000 * DELAY_SCALE ? true : undefined));
+      assert.equal(control.sentSms().length, 1);
     });
   }
 
-  it("sends no SMS when the email is delivered", async () => {
+  it("texts when no delivery report comes within the wait, once", async () => {
+    runtime.sandbox.control.setRules([{ match: "kim@mailbox-gone.example", outcome: "delivered", delayMs: 60 * 60_000, channel: "email" }]);
+    await runtime.inject("email an address that bounces");
+    const [texted] = await runtime.waitForMessages("SMS sent");
+
+    const control = runtime.sandbox.control;
+    const [email] = control.sentEmails();
+    assert.deepEqual(control.sentSms().map((sent) => [sent.to, sent.message]), [["+14255550124", SMS_TEXT]]);
+    assert.equal((texted.waited as { reason: string }).reason, "deadline");
+    assert.ok(control.sentSms()[0].sentAt >= email.sentAt + 30 * 60_000 * DELAY_SCALE, "the SMS goes after the deadline");
+  });
+
+  it("sends no SMS when the email is delivered, even after the deadline", async () => {
     runtime.sandbox.control.setRules([{ match: "kim@mailbox-gone.example", outcome: "bounced", channel: "email" }]);
     await runtime.inject("email an address that works");
     const [report] = await runtime.waitForMessages("delivered: no SMS");
     await runtime.waitForMessages("email accepted");
+    const reported = Date.now();
+    await waitFor("the deadline to pass", () => (Date.now() > reported + 2 * 30 * 60_000 * DELAY_SCALE ? true : undefined));
 
     assert.equal((report.acs as { status: string }).status, "delivered");
     assert.deepEqual(runtime.sandbox.control.sentEmails().map((email) => email.recipients.to[0].address), ["alex@example.com"]);

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eventWebhooks, pointAtSandbox, readExample, scaleDelays, type FlowNode } from "../../scripts/demo-flows";
-import { startEmbeddedNodeRed, type EmbeddedNodeRed } from "../../scripts/embedded-node-red";
+import { DURABLE_CONTEXT_STORAGE, startEmbeddedNodeRed, type EmbeddedNodeRed } from "../../scripts/embedded-node-red";
 import { runtimeRequire } from "../helpers/runtime";
 import { startTestSandbox, type Sandbox } from "../helpers/sandbox";
 
@@ -252,6 +252,8 @@ async function startRuntime(): Promise<ExampleRuntime> {
     userDir,
     settings: {
       credentialSecret: false,
+      // A persistent store, as the README asks for durable waits and records (and as npm start sets).
+      contextStorage: DURABLE_CONTEXT_STORAGE,
       logging: {
         console: { level: "off", metrics: false, audit: false },
         capture: {

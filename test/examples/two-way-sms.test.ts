@@ -1,5 +1,6 @@
 // examples/two-way-sms.json end to end: the sandbox plays the customer's phone (inbound SMS,
-// STOP and START); the flow replies, stays silent while opted out, and holds the offer back.
+// STOP and START) and keeps the opt-out list as ACS does; the flow replies, stays silent while the
+// number is on the list, and holds the offer back.
 import assert from "node:assert/strict";
 import { exampleRuntime, waitFor, type ExampleRuntime } from "./harness";
 
@@ -49,16 +50,20 @@ describe("example: two-way SMS", function () {
     assert.deepEqual(sentTexts().slice(1), [[OUR_NUMBER, CUSTOMER, OFFER]]);
   });
 
-  it("sends nothing after STOP: no reply to it, none to later messages, no offer", async () => {
+  it("sends nothing after STOP: no reply to it, none to later messages, no offer; the number is on ACS's list", async () => {
     const sentBefore = sentTexts().length;
     await customerTexts(" stop ", "opted out");
+    assert.deepEqual(runtime.sandbox.control.optedOut(OUR_NUMBER), [{ from: OUR_NUMBER, to: CUSTOMER }]);
     await customerTexts("What about my refund?", "no reply: opted out");
     await clickOffer("offer skipped: opted out");
 
     assert.equal(sentTexts().length, sentBefore);
-    assert.equal(runtime.receivedBy("auto-reply").length, 1);
-    assert.equal(runtime.receivedBy("send the offer").length, 1);
-    assert.deepEqual(runtime.sandbox.control.optedOut(OUR_NUMBER), [{ from: OUR_NUMBER, to: CUSTOMER }]);
+    assert.equal(runtime.receivedBy("replied").length, 1);
+    assert.equal(runtime.receivedBy("offer sent").length, 1);
+    const before = runtime.receivedBy("opt-out list").length;
+    await runtime.inject("is the customer on the opt-out list?");
+    const listed = await runtime.waitForMessages("opt-out list", before + 1);
+    assert.deepEqual((listed[before].acs as { optedOut: string[] }).optedOut, [CUSTOMER]);
   });
 
   it("confirms START and replies and sends offers again afterwards", async () => {

@@ -4,6 +4,7 @@ import { CommunicationIdentityClient } from "@azure/communication-identity";
 import acsConfig = require("../../nodes/acs-config");
 import { AcsResource } from "../../nodes/lib/connection/resource";
 import type { AcsConfigNode } from "../../nodes/lib/node-red/config-node";
+import { contextInStore, type NodeContext } from "../../nodes/lib/node-red/context-store";
 import { helper, sandboxPerSuite } from "../helpers/node-red";
 import { sandboxConfig, type Sandbox } from "../helpers/sandbox";
 
@@ -61,12 +62,57 @@ describe("acs-config node", function () {
     assert.match(first.userId, /^8:acs:/);
     assert.equal(config.context().get("acs-chat-service-user"), first.userId);
     // A restart with a persistent context store hands the same context to a new resource.
-    const restarted = new AcsResource({ props: { authMode: "sandbox", endpoint: sandbox.endpoint }, credentials: { caCert: sandbox.ca }, context: config.context(), limits: {}, correlation: { maxEntries: 10, ttlMs: 1000 } });
+    const restarted = new AcsResource({ props: { authMode: "sandbox", endpoint: sandbox.endpoint }, credentials: { caCert: sandbox.ca }, context: contextInStore(config.context() as unknown as NodeContext, undefined), limits: {}, correlation: { maxEntries: 10, ttlMs: 1000 } });
     const after = await restarted.chatIdentity();
     assert.equal(after.userId, first.userId);
     const token = await after.credential.getToken();
     assert.ok(token.expiresOnTimestamp > Date.now(), "the remembered user gets a fresh token");
     await restarted.close(100);
+  });
+
+  describe("records of what was sent", () => {
+    const WARN = 30;
+    const warnings = () =>
+      helper
+        .log()
+        .args.filter(([entry]) => entry.level === WARN && entry.id === "acs")
+        .map(([entry]) => String(entry.msg));
+
+    afterEach(() => helper.settings({}));
+
+    it("says at deploy, once, that a memory store loses the records on restart and names the settings.js lines", async () => {
+      const { node, credentials } = sandboxConfig(sandbox);
+      await helper.load(acsConfig, [node], credentials);
+      const found = warnings();
+      assert.equal(found.length, 1);
+      assert.match(found[0], /memory context store "memory"/);
+      assert.match(found[0], /contextStorage: \{ default: \{ module: "localfilesystem" \} \},/);
+    });
+
+    it("stays quiet with a persistent store and binds the records to the store it names", async () => {
+      helper.settings({ contextStorage: { default: { module: "memory" }, file: { module: "localfilesystem" } } });
+      const { node, credentials } = sandboxConfig(sandbox, "acs", { contextStore: "file" });
+      await helper.load(acsConfig, [node], credentials);
+      assert.deepEqual(warnings(), []);
+      assert.equal(configNode().resource.contextStore, "file");
+    });
+
+    it("warns when the named store is not configured and uses the default store", async () => {
+      helper.settings({ contextStorage: { default: { module: "localfilesystem" } } });
+      const { node, credentials } = sandboxConfig(sandbox, "acs", { contextStore: "redis" });
+      await helper.load(acsConfig, [node], credentials);
+      const found = warnings();
+      assert.equal(found.length, 1);
+      assert.match(found[0], /contextStore: "redis" is not a context store of settings.js contextStorage; records go to the default store "default"/);
+      assert.equal(configNode().resource.contextStore, undefined);
+    });
+
+    it("refuses a time to keep records that is not a positive number, keeping the default", async () => {
+      helper.settings({ contextStorage: { default: { module: "localfilesystem" } } });
+      const { node, credentials } = sandboxConfig(sandbox, "acs", { recordTtlHours: "-3" });
+      await helper.load(acsConfig, [node], credentials);
+      assert.deepEqual(warnings(), ['recordTtlHours: "-3" is not a positive number of hours; records are kept 192 hours']);
+    });
   });
 
   it("uses a configured chat user id as it is", async () => {

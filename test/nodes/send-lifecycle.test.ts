@@ -8,7 +8,7 @@ import acsEmail = require("../../nodes/acs-email");
 import acsSms = require("../../nodes/acs-sms");
 import { CLOSE_GRACE_MS } from "../../nodes/lib/connection/resource";
 import { coreNode } from "./acs-events.fixture";
-import { EDITOR_DEFAULTS as CHAT_DEFAULTS } from "./acs-chat-fixture";
+import { EDITOR_DEFAULTS as CHAT_DEFAULTS } from "./acs-chat.fixture";
 import { EDITOR_DEFAULTS as EMAIL_DEFAULTS, SENDER } from "./acs-email.fixture";
 import { FROM } from "./acs-sms.fixture";
 import { helper, sandboxPerSuite } from "../helpers/node-red";

@@ -10,6 +10,7 @@ import { freePort, run, startUntil, type Started } from "../helpers/processes";
 const root = resolve(__dirname, "..", "..", "..");
 const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { name: string; "node-red": { nodes: Record<string, string> } };
 const nodeTypes = Object.keys(manifest["node-red"].nodes).sort();
+const EXPECTED_TYPES = ["acs-chat", "acs-config", "acs-email", "acs-events", "acs-sms", "acs-wait"];
 // Installs come from the npm cache when it holds the packages, so the suite needs no network then.
 const npmInstallFlags = ["--no-audit", "--no-fund", "--prefer-offline"];
 
@@ -47,6 +48,10 @@ describe("package", function () {
   after(async () => {
     await nodeRed?.stop();
     rmSync(work, { recursive: true, force: true });
+  });
+
+  it("registers the six node types in package.json", () => {
+    assert.deepEqual(nodeTypes, EXPECTED_TYPES);
   });
 
   it("ships the nodes its prepack script built, their html, locales and icons, the examples, README and LICENSE", () => {

@@ -11,6 +11,29 @@ export interface RuntimeProcessOptions {
   userDir: string;
   /** "full": msgs and errors are reported in full (inspected); "outline": which node sent which msg id. */
   capture: "full" | "outline";
+  /** A fixed port (a restarted runtime keeps its URL); default any free one. */
+  port?: number;
+  /**
+   * Extra Node-RED settings (JSON), e.g. contextStorage. A context store whose `module` is an absolute
+   * path is a plugin: it is required here, as settings.js requires one.
+   */
+  settings?: Record<string, unknown>;
+}
+
+type StoreSettings = Record<string, { module?: unknown } & Record<string, unknown>>;
+
+/** The settings with each plugin context store's module required. */
+function withPluginStores(settings: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  const stores = settings?.contextStorage as StoreSettings | undefined;
+  if (!stores) return settings;
+  const required = Object.fromEntries(
+    Object.entries(stores).map(([name, store]) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plugin named by the test, as settings.js requires one
+      const module: unknown = typeof store.module === "string" && store.module.startsWith("/") ? require(store.module) : store.module;
+      return [name, { ...store, module }];
+    }),
+  );
+  return { ...settings, contextStorage: required };
 }
 
 export type RuntimeReport =
@@ -78,7 +101,9 @@ async function main(): Promise<void> {
   const firstStart = new Promise<void>((resolve) => (flowsStarted = resolve));
   const embedded = await startEmbeddedNodeRed({
     userDir: options.userDir,
+    port: options.port,
     settings: {
+      ...withPluginStores(options.settings),
       logging: {
         capture: {
           level: "trace",

@@ -22,6 +22,7 @@ export class RealRuntime {
     private readonly child: ChildProcess,
     readonly userDir: string,
     readonly url: string,
+    private readonly ownsUserDir: boolean,
   ) {
     child.on("message", (message: RuntimeReport) => this.record(message));
     child.on("exit", (code) => {
@@ -30,16 +31,20 @@ export class RealRuntime {
     });
   }
 
-  static start(capture: RuntimeProcessOptions["capture"]): Promise<RealRuntime> {
-    const userDir = mkdtempSync(join(tmpdir(), "acs-reliability-"));
-    const options: RuntimeProcessOptions = { userDir, capture };
+  /**
+   * Starts a runtime. With `userDir` given, that directory is used and kept (a restart starts another
+   * runtime on it); otherwise a new one is made and removed by stop().
+   */
+  static start(capture: RuntimeProcessOptions["capture"], extra: { userDir?: string; port?: number; settings?: Record<string, unknown> } = {}): Promise<RealRuntime> {
+    const userDir = extra.userDir ?? mkdtempSync(join(tmpdir(), "acs-reliability-"));
+    const options: RuntimeProcessOptions = { userDir, capture, port: extra.port, settings: extra.settings };
     const child = fork(join(__dirname, "real-runtime-process.js"), [JSON.stringify(options)], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
     return new Promise((resolve, reject) => {
       const early: RuntimeReport[] = [];
       const onMessage = (message: RuntimeReport) => {
         if (message.kind !== "ready") return void early.push(message);
         child.off("message", onMessage);
-        const runtime = new RealRuntime(child, userDir, message.url);
+        const runtime = new RealRuntime(child, userDir, message.url, extra.userDir === undefined);
         for (const report of early) runtime.record(report);
         resolve(runtime);
       };
@@ -93,7 +98,15 @@ export class RealRuntime {
       await exited;
       clearTimeout(force);
     }
-    rmSync(this.userDir, { recursive: true, force: true });
+    if (this.ownsUserDir) rmSync(this.userDir, { recursive: true, force: true });
+  }
+
+  /** Ends the runtime process at once with SIGKILL, as a crash or `kill -9` would. */
+  async kill(): Promise<void> {
+    if (!this.alive) return;
+    const exited = new Promise((resolve) => this.child.once("exit", resolve));
+    this.child.kill("SIGKILL");
+    await exited;
   }
 
   private record(message: RuntimeReport): void {

@@ -1,6 +1,8 @@
 // The sandbox's Event Grid namespace: its topics, each with queue-mode event subscriptions, and the
 // access key. Publishing to a topic copies the events into every subscription of the topic, as the
 // service does. The ACS resource's system events are routed into the default topic.
+import { join } from "node:path";
+import { NamespacePersistence } from "./persistence";
 import { SubscriptionQueue, type NamespaceDeadLetter, type NamespaceEvent, type QueueClock, type QueueSettings } from "./subscription-queue";
 
 /**
@@ -22,6 +24,9 @@ export interface NamespaceOptions {
   key?: string;
 }
 
+/** The file in the sandbox's state directory that keeps the namespace's events across restarts. */
+export const NAMESPACE_STATE_FILE = "namespace.json";
+
 export interface NamespaceSnapshot {
   topic: string;
   subscription: string;
@@ -41,8 +46,10 @@ export class EventGridNamespace {
   readonly topic: string;
   readonly subscription: string;
   private readonly topics = new Map<string, Map<string, SubscriptionQueue>>();
+  private readonly persistence?: NamespacePersistence;
 
-  constructor(clock: QueueClock, options: NamespaceOptions = {}) {
+  /** With `stateDir`, unsettled events and dead letters are kept there across restarts. */
+  constructor(clock: QueueClock, options: NamespaceOptions = {}, stateDir?: string) {
     this.key = options.key ?? SANDBOX_NAMESPACE_KEY;
     this.topic = checkName(options.topic ?? "acs-events", "namespace.topic");
     this.subscription = checkName(options.subscription ?? "node-red", "namespace.subscription");
@@ -50,7 +57,16 @@ export class EventGridNamespace {
       lockDurationSeconds: checkRange(options.lockDurationSeconds ?? 60, 1, 300, "namespace.lockDurationSeconds"),
       maxDeliveryCount: checkRange(options.maxDeliveryCount ?? 10, 1, 10, "namespace.maxDeliveryCount"),
     };
-    this.topics.set(this.topic, new Map([[this.subscription, new SubscriptionQueue(this.topic, this.subscription, clock, settings)]]));
+    const queue = new SubscriptionQueue(this.topic, this.subscription, clock, settings);
+    this.topics.set(this.topic, new Map([[this.subscription, queue]]));
+    if (stateDir !== undefined) {
+      const file = join(stateDir, NAMESPACE_STATE_FILE);
+      const saved = NamespacePersistence.read(file, this.topic, this.subscription);
+      if (saved) queue.importState(saved);
+      const persistence = new NamespacePersistence(file, () => ({ version: 1, topic: this.topic, subscription: this.subscription, ...queue.exportState() }));
+      queue.onChange = () => persistence.changed();
+      this.persistence = persistence;
+    }
   }
 
   /** Whether the namespace has the topic (names compare case-insensitively, as Azure resource names do). */
@@ -102,6 +118,8 @@ export class EventGridNamespace {
   }
 
   close(): void {
+    // Saved before the queues close, which forgets their contents.
+    this.persistence?.close();
     for (const subscriptions of this.topics.values()) for (const queue of subscriptions.values()) queue.close();
   }
 

@@ -59,8 +59,15 @@ interface Entry {
   publishedAt: number;
   deliveryCount: number;
   lock?: { token: string; timer: NodeJS.Timeout };
-  /** A delayed release waiting to make the event available again. */
+  /** A delayed release waiting to make the event available again, and when (simulated). */
   delayTimer?: NodeJS.Timeout;
+  availableAt?: number;
+}
+
+/** What survives a restart: every event not yet settled (a lock does not), and the dead letters. */
+export interface QueueState {
+  events: { event: NamespaceEvent; publishedAt: number; deliveryCount: number; availableAt?: number }[];
+  deadLetters: NamespaceDeadLetter[];
 }
 
 interface Waiter {
@@ -82,6 +89,8 @@ export class SubscriptionQueue {
   private readonly deadLetterList: NamespaceDeadLetter[] = [];
   private dispatchQueued = false;
   private closed = false;
+  /** Called after every change of the queue's contents (the namespace saves them). */
+  onChange: () => void = () => undefined;
 
   constructor(
     readonly topic: string,
@@ -95,6 +104,7 @@ export class SubscriptionQueue {
     const publishedAt = this.clock.now();
     for (const event of events) this.available.push({ event, publishedAt, deliveryCount: 0 });
     this.queueDispatch();
+    this.onChange();
   }
 
   /**
@@ -165,6 +175,30 @@ export class SubscriptionQueue {
     return [...this.deadLetterList];
   }
 
+  /** The events and dead letters to keep across a restart; locked events count as available again. */
+  exportState(): QueueState {
+    const events: QueueState["events"] = [];
+    const add = (entry: Entry, availableAt?: number) =>
+      events.push({ event: entry.event, publishedAt: entry.publishedAt, deliveryCount: entry.deliveryCount, ...(availableAt === undefined ? {} : { availableAt }) });
+    for (let index = this.head; index < this.available.length; index++) add(this.available[index]);
+    for (const entry of this.locked.values()) add(entry);
+    for (const entry of this.delayed) add(entry, entry.availableAt);
+    return { events, deadLetters: [...this.deadLetterList] };
+  }
+
+  /** Takes back what exportState gave before a restart (delayed releases keep what is left of their delay). */
+  importState(state: QueueState): void {
+    const now = this.clock.now();
+    for (const saved of state.events) {
+      const entry: Entry = { event: saved.event, publishedAt: saved.publishedAt, deliveryCount: saved.deliveryCount };
+      const delayMs = Math.min((saved.availableAt ?? now) - now, 3600_000);
+      if (delayMs > 0) this.delay(entry, delayMs);
+      else this.available.push(entry);
+    }
+    this.deadLetterList.push(...state.deadLetters);
+    this.queueDispatch();
+  }
+
   /** Forgets every event, lock and dead letter; receivers waiting keep waiting. */
   reset(): void {
     for (const entry of this.locked.values()) if (entry.lock) this.clock.clearTimeout(entry.lock.timer);
@@ -174,6 +208,7 @@ export class SubscriptionQueue {
     this.available = [];
     this.head = 0;
     this.deadLetterList.length = 0;
+    this.onChange();
   }
 
   /** Answers every waiting receive with no events and stops every timer. */
@@ -197,6 +232,7 @@ export class SubscriptionQueue {
         result.failedLockTokens.push({ lockToken: token, error: lockTokenError(token) });
       }
     }
+    if (result.succeededLockTokens.length > 0) this.onChange();
     return result;
   }
 
@@ -227,6 +263,7 @@ export class SubscriptionQueue {
         taken.push(this.lock(entry));
       }
       waiter.resolve(taken);
+      this.onChange();
     }
     this.compact();
   }
@@ -244,6 +281,7 @@ export class SubscriptionQueue {
       // Not settled in time: delivered again, unless it has used up its deliveries.
       this.unlock(entry);
       this.makeAvailable(entry, 0);
+      this.onChange();
     }, this.settings.lockDurationSeconds * 1000);
   }
 
@@ -264,10 +302,16 @@ export class SubscriptionQueue {
       this.queueDispatch();
       return;
     }
+    this.delay(entry, delayMs);
+  }
+
+  private delay(entry: Entry, delayMs: number): void {
     this.delayed.add(entry);
+    entry.availableAt = this.clock.now() + delayMs;
     entry.delayTimer = this.clock.setTimeout(() => {
       this.delayed.delete(entry);
       entry.delayTimer = undefined;
+      entry.availableAt = undefined;
       this.available.push(entry);
       this.dispatch();
     }, delayMs);

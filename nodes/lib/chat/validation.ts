@@ -121,13 +121,14 @@ export function parseMetadata(value: unknown, field = "metadata"): Record<string
     }
   }
   if (!isRecord(source)) throw fieldError("acs-chat.errors.badMetadata", field, value);
-  const metadata: Record<string, string> = {};
+  const metadata: [string, string][] = [];
   for (const [key, entry] of Object.entries(source)) {
-    if (typeof entry === "string") metadata[key] = entry;
-    else if (typeof entry === "number" || typeof entry === "boolean") metadata[key] = String(entry);
+    if (typeof entry === "string") metadata.push([key, entry]);
+    else if (typeof entry === "number" || typeof entry === "boolean") metadata.push([key, String(entry)]);
     else throw fieldError("acs-chat.errors.badMetadata", field, value);
   }
-  return Object.keys(metadata).length > 0 ? metadata : undefined;
+  // fromEntries defines own properties: a key named `__proto__` stays a key (assigning it would set the prototype).
+  return metadata.length > 0 ? Object.fromEntries(metadata) : undefined;
 }
 
 /** A point in time from a Date, epoch milliseconds or an ISO 8601 text; undefined when empty. */

@@ -12,6 +12,7 @@ import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { SmsClient } from "@azure/communication-sms";
 import type { ConnectionSettings } from "./settings";
 import { MmsClient } from "./mms-client";
+import { OptOutClient } from "./opt-out-client";
 
 const USER_AGENT = "node-red-azure-communication";
 
@@ -20,6 +21,7 @@ export class AcsClients {
   private emailClient?: EmailClient;
   private identityClient?: CommunicationIdentityClient;
   private mmsClient?: MmsClient;
+  private optOutClient?: OptOutClient;
   private agent?: HttpAgent | HttpsAgent;
 
   /** `overrides` adjusts the client options, e.g. no retries for a quick connection check. */
@@ -70,6 +72,12 @@ export class AcsClients {
     return this.mmsClient;
   }
 
+  /** The SMS Opt-Out API, which the stable SMS SDK does not cover (see opt-outs.ts). */
+  optOuts(): OptOutClient {
+    this.optOutClient ??= new OptOutClient(this.settings, this.clientOptions);
+    return this.optOutClient;
+  }
+
   /** A chat client acting as the user whose tokens `credential` supplies. */
   chat(credential: AzureCommunicationTokenCredential): ChatClient {
     return new ChatClient(this.endpoint, credential, this.clientOptions);
@@ -81,6 +89,7 @@ export class AcsClients {
     this.emailClient = undefined;
     this.identityClient = undefined;
     this.mmsClient = undefined;
+    this.optOutClient = undefined;
     this.agent?.destroy();
     this.agent = undefined;
   }

@@ -12,6 +12,7 @@ export const ACS_STATUSES = [
   "sent",
   "delivered",
   "failed",
+  "optedOut",
   "bounced",
   "suppressed",
   "spam",

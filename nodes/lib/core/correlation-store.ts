@@ -1,13 +1,16 @@
 // Remembers what each send was (by the service's messageId) so that a delivery or engagement event
 // arriving later can be matched to it: correlationId, recipient, and the contact details the flow
 // supplied. Bounded and expiring in memory, written through to Node-RED context so that a persistent
-// or shared context store keeps the records across restarts and instances.
+// or shared context store keeps the records across restarts and instances; sweep() removes the
+// expired ones from both.
 import type { SentRecord } from "./acs-message";
 
-/** The part of Node-RED's context API the store uses. */
+/** The part of Node-RED's context API the store uses (bound to one context store). */
 export interface ContextLike {
   get(key: string, callback: (err: Error | null | undefined, value: unknown) => void): void;
   set(key: string, value: unknown, callback: (err?: Error | null) => void): void;
+  /** Every key of this context; without it the store cannot sweep what earlier runs wrote. */
+  keys?(callback: (err: Error | null | undefined, keys: string[]) => void): void;
 }
 
 export interface CorrelationStoreOptions {
@@ -15,7 +18,9 @@ export interface CorrelationStoreOptions {
   ttlMs: number;
 }
 
-const KEY_PREFIX = "acs-sent:";
+export const RECORD_KEY_PREFIX = "acs-sent:";
+/** Keys read at once while sweeping: bounds the requests in flight to the context store. */
+const SWEEP_BATCH = 100;
 
 export class CorrelationStore {
   private readonly records = new Map<string, SentRecord>();
@@ -45,7 +50,7 @@ export class CorrelationStore {
   async find(messageId: string): Promise<SentRecord | undefined> {
     const record = this.records.get(messageId) ?? (await this.load(messageId));
     if (!record) return undefined;
-    if (this.now() - record.sentAt > this.options.ttlMs) {
+    if (this.expired(record)) {
       this.records.delete(messageId);
       this.persist(messageId, undefined);
       return undefined;
@@ -53,19 +58,59 @@ export class CorrelationStore {
     return record;
   }
 
-  private persist(messageId: string, record: SentRecord | undefined): void {
-    // Best effort: a failing context store must not fail the send that was already made.
-    this.context?.set(KEY_PREFIX + messageId, record, () => undefined);
+  /**
+   * Removes expired records from memory and from the context store, including those an earlier run
+   * or another instance wrote; resolves with how many context keys were removed. Work is done in
+   * batches, so a large store never holds the event loop; `stop` is asked between batches.
+   */
+  async sweep(stop: () => boolean = () => false): Promise<number> {
+    for (const [messageId, record] of this.records) {
+      // Remembered in time order: the first one still alive ends the expired run.
+      if (!this.expired(record)) break;
+      this.records.delete(messageId);
+    }
+    const keys = (await this.contextKeys()).filter((key) => key.startsWith(RECORD_KEY_PREFIX));
+    let removed = 0;
+    for (let i = 0; i < keys.length && !stop(); i += SWEEP_BATCH) {
+      const batch = keys.slice(i, i + SWEEP_BATCH);
+      const values = await Promise.all(batch.map((key) => this.read(key)));
+      const stale = batch.filter((_, j) => !isSentRecord(values[j]) || this.expired(values[j]));
+      await Promise.all(stale.map((key) => this.remove(key)));
+      removed += stale.length;
+    }
+    return removed;
   }
 
-  private load(messageId: string): Promise<SentRecord | undefined> {
+  private expired(record: SentRecord): boolean {
+    return this.now() - record.sentAt > this.options.ttlMs;
+  }
+
+  private persist(messageId: string, record: SentRecord | undefined): void {
+    // Best effort: a failing context store must not fail the send that was already made.
+    this.context?.set(RECORD_KEY_PREFIX + messageId, record, () => undefined);
+  }
+
+  private async load(messageId: string): Promise<SentRecord | undefined> {
+    const value = await this.read(RECORD_KEY_PREFIX + messageId);
+    return isSentRecord(value) ? value : undefined;
+  }
+
+  private read(key: string): Promise<unknown> {
     const context = this.context;
     if (!context) return Promise.resolve(undefined);
-    return new Promise((resolve) => {
-      context.get(KEY_PREFIX + messageId, (err, value) => {
-        resolve(!err && isSentRecord(value) ? value : undefined);
-      });
-    });
+    return new Promise((resolve) => context.get(key, (err, value) => resolve(err ? undefined : value)));
+  }
+
+  private remove(key: string): Promise<void> {
+    const context = this.context;
+    if (!context) return Promise.resolve();
+    return new Promise((resolve) => context.set(key, undefined, () => resolve()));
+  }
+
+  private contextKeys(): Promise<string[]> {
+    const keys = this.context?.keys?.bind(this.context);
+    if (!keys) return Promise.resolve([]);
+    return new Promise((resolve) => keys((err, found) => resolve(err || !Array.isArray(found) ? [] : found)));
   }
 }
 

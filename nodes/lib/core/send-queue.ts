@@ -53,6 +53,11 @@ export class SendQueue {
     setMaxListeners(0, this.abort.signal);
   }
 
+  /** Requests this queue runs at once. */
+  get maxInFlight(): number {
+    return this.options.maxInFlight;
+  }
+
   get counts(): QueueCounts {
     return { inFlight: this.running.size, queued: this.queuedUnits };
   }

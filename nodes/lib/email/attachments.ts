@@ -6,30 +6,31 @@ import { quotedValue } from "./addresses";
 import { AcsError, fieldError } from "../core/errors";
 import { isRecord, trimmedText } from "../core/values";
 
-const CONTENT_TYPES: Record<string, string> = {
-  txt: "text/plain",
-  csv: "text/csv",
-  htm: "text/html",
-  html: "text/html",
-  json: "application/json",
-  xml: "application/xml",
-  pdf: "application/pdf",
-  zip: "application/zip",
-  png: "image/png",
-  jpg: "image/jpeg",
-  jpeg: "image/jpeg",
-  gif: "image/gif",
-  bmp: "image/bmp",
-  webp: "image/webp",
-  svg: "image/svg+xml",
-  ics: "text/calendar",
-  doc: "application/msword",
-  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-  xls: "application/vnd.ms-excel",
-  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-  ppt: "application/vnd.ms-powerpoint",
-  pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-};
+// A Map: the key is the extension of a file name the flow supplies (`x.__proto__` must find nothing).
+const CONTENT_TYPES = new Map<string, string>([
+  ["txt", "text/plain"],
+  ["csv", "text/csv"],
+  ["htm", "text/html"],
+  ["html", "text/html"],
+  ["json", "application/json"],
+  ["xml", "application/xml"],
+  ["pdf", "application/pdf"],
+  ["zip", "application/zip"],
+  ["png", "image/png"],
+  ["jpg", "image/jpeg"],
+  ["jpeg", "image/jpeg"],
+  ["gif", "image/gif"],
+  ["bmp", "image/bmp"],
+  ["webp", "image/webp"],
+  ["svg", "image/svg+xml"],
+  ["ics", "text/calendar"],
+  ["doc", "application/msword"],
+  ["docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"],
+  ["xls", "application/vnd.ms-excel"],
+  ["xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"],
+  ["ppt", "application/vnd.ms-powerpoint"],
+  ["pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"],
+]);
 
 interface NodemailerAttachment {
   filename?: unknown;
@@ -88,5 +89,5 @@ function base64Of(field: string, name: string, content: unknown, encoding: strin
 /** The MIME type for a file name's extension; application/octet-stream when unknown. */
 export function contentTypeOf(fileName: string): string {
   const extension = /\.([^.]+)$/.exec(fileName)?.[1]?.toLowerCase() ?? "";
-  return CONTENT_TYPES[extension] ?? "application/octet-stream";
+  return CONTENT_TYPES.get(extension) ?? "application/octet-stream";
 }

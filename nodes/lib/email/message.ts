@@ -72,14 +72,15 @@ export function headersFrom(value: unknown): Record<string, string> {
     }
   }
   if (!isRecord(parsed)) throw fieldError("acs-email.errors.badHeaders", "headers", quotedValue(value));
-  const headers: Record<string, string> = {};
+  const headers: [string, string][] = [];
   for (const [name, raw] of Object.entries(parsed)) {
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw fieldError("acs-email.errors.badHeaderName", "headers", name);
     if (raw === undefined || raw === null) continue;
     if (typeof raw === "object") throw fieldError("acs-email.errors.badHeaderValue", `headers.${name}`, raw);
-    headers[name] = String(raw);
+    headers.push([name, String(raw)]);
   }
-  return headers;
+  // fromEntries defines own properties: a header named `__proto__` stays a header (assigning it would set the prototype).
+  return Object.fromEntries(headers);
 }
 
 /** The headers mail clients read for importance (Outlook: Importance; others: X-Priority). */

@@ -9,19 +9,20 @@ import { isRecord, withoutUndefined } from "../core/values";
 /** The msg.acs fields read from the event itself (the rest come from its envelope and the correlation). */
 export type EventFields = Pick<AcsEventInfo, "channel" | "status" | "serviceStatus" | "details" | "messageId" | "from" | "to" | "tag" | "threadId">;
 
-const STATUS_WORDS: Record<string, AcsStatus> = {
-  delivered: "delivered",
+// A Map: the key is the status word of an event from outside; `__proto__` or `constructor` must find nothing.
+const STATUS_WORDS = new Map<string, AcsStatus>([
+  ["delivered", "delivered"],
   // A distribution list was expanded and delivered to its members.
-  expanded: "delivered",
-  failed: "failed",
-  bounced: "bounced",
-  suppressed: "suppressed",
-  filteredspam: "spam",
-  quarantined: "quarantined",
-  expired: "expired",
-  view: "opened",
-  click: "clicked",
-};
+  ["expanded", "delivered"],
+  ["failed", "failed"],
+  ["bounced", "bounced"],
+  ["suppressed", "suppressed"],
+  ["filteredspam", "spam"],
+  ["quarantined", "quarantined"],
+  ["expired", "expired"],
+  ["view", "opened"],
+  ["click", "clicked"],
+]);
 
 /** The msg.acs fields of an event; empty for types it does not know. */
 export function normaliseEvent(event: ParsedEvent): EventFields {
@@ -54,7 +55,7 @@ function fieldsOf(event: ParsedEvent): EventFields {
 function withStatus(fields: EventFields, serviceStatus: string | undefined): EventFields {
   if (serviceStatus === undefined) return fields;
   const word = serviceStatus.trim().toLowerCase();
-  return { ...fields, serviceStatus, status: STATUS_WORDS[word] ?? word };
+  return { ...fields, serviceStatus, status: STATUS_WORDS.get(word) ?? word };
 }
 
 function smsParties(data: CaseInsensitive): EventFields {

@@ -30,7 +30,7 @@ const CLOUD_EVENT_KEYS = ["specversion", "id", "source", "type", "time", "subjec
  */
 export const MAX_EVENT_DEPTH = 32;
 /** Spellings seen in samples that differ by more than case. */
-const ALIASES: Record<string, string> = { database64: "data_base64" };
+const ALIASES = new Map([["database64", "data_base64"]]);
 
 const deserializer = new EventGridDeserializer();
 
@@ -116,14 +116,15 @@ function envelope(item: Record<string, unknown>): Envelope {
   const keys = Object.keys(item);
   const cloud = keys.some((key) => key.toLowerCase() === "specversion");
   const spelling = cloud ? CLOUD_EVENT_SPELLING : EVENT_GRID_SPELLING;
-  const usual = (key: string) => spelling.get(key.toLowerCase()) ?? ALIASES[key.toLowerCase()] ?? key;
+  const usual = (key: string) => spelling.get(key.toLowerCase()) ?? ALIASES.get(key.toLowerCase()) ?? key;
   if (keys.every((key) => usual(key) === key)) return { cloud, fields: item };
-  const fields: Record<string, unknown> = {};
+  const fields = new Map<string, unknown>();
   for (const key of keys) {
     const name = usual(key);
-    if (!(name in fields) || name === key) fields[name] = item[key];
+    if (!fields.has(name) || name === key) fields.set(name, item[key]);
   }
-  return { cloud, fields };
+  // fromEntries defines own properties: an event's key `__proto__` stays a key instead of replacing the prototype.
+  return { cloud, fields: Object.fromEntries(fields) };
 }
 
 function isoTime(value: Date | undefined, raw: unknown): string | undefined {

@@ -6,6 +6,8 @@ import { AcsError } from "../core/errors";
 
 export interface AcsConfigNode extends Node<AcsConfigCredentials> {
   resource: AcsResource;
+  /** The context store for records and waits (acs-config's contextStore); undefined: the runtime's default. */
+  contextStore?: string;
 }
 
 /**

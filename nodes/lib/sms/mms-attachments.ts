@@ -24,22 +24,23 @@ export const MMS_MIME_TYPES: readonly string[] = [
   "audio/ogg",
 ];
 
-const TYPE_BY_EXTENSION: Record<string, string> = {
-  jpg: "image/jpeg",
-  jpeg: "image/jpeg",
-  png: "image/png",
-  gif: "image/gif",
-  bmp: "image/bmp",
-  webp: "image/webp",
-  mp4: "video/mp4",
-  "3gp": "video/3gpp",
-  mov: "video/quicktime",
-  mp3: "audio/mpeg",
-  m4a: "audio/mp4",
-  amr: "audio/amr",
-  wav: "audio/wav",
-  ogg: "audio/ogg",
-};
+// A Map: the key is the extension of a file name the flow supplies.
+const TYPE_BY_EXTENSION = new Map<string, string>([
+  ["jpg", "image/jpeg"],
+  ["jpeg", "image/jpeg"],
+  ["png", "image/png"],
+  ["gif", "image/gif"],
+  ["bmp", "image/bmp"],
+  ["webp", "image/webp"],
+  ["mp4", "video/mp4"],
+  ["3gp", "video/3gpp"],
+  ["mov", "video/quicktime"],
+  ["mp3", "audio/mpeg"],
+  ["m4a", "audio/mp4"],
+  ["amr", "audio/amr"],
+  ["wav", "audio/wav"],
+  ["ogg", "audio/ogg"],
+]);
 
 interface EmailStyleAttachment {
   filename?: unknown;
@@ -98,5 +99,5 @@ function mimeTypeOf(attachment: EmailStyleAttachment): string | undefined {
     return attachment.contentType.split(";")[0].trim().toLowerCase();
   }
   const extension = typeof attachment.filename === "string" ? attachment.filename.split(".").pop()?.toLowerCase() : undefined;
-  return extension ? TYPE_BY_EXTENSION[extension] : undefined;
+  return extension ? TYPE_BY_EXTENSION.get(extension) : undefined;
 }

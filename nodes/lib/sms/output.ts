@@ -5,7 +5,7 @@ import type { AcsSendInfo } from "../core/acs-message";
 import type { CorrelationStore } from "../core/correlation-store";
 import type { PreparedSms } from "./request";
 import type { RecipientOutcome } from "./send";
-import { withoutUndefined } from "../core/values";
+import { mapInSlices, TimeSlice } from "../core/time-slice";
 
 export type OutputMode = "perRecipient" | "single";
 
@@ -23,8 +23,9 @@ type SmsContent = { segments?: number; encoding?: string } | { mms: true; attach
 export type SmsAcs = AcsSendInfo &
   SmsContent & {
     httpStatusCode?: number;
-    /** Single mode: how many recipients failed, and every recipient's result. */
+    /** Single mode: how many recipients failed, how many were skipped as opted out, and every recipient's result. */
     failed?: number;
+    optedOut?: number;
     results?: RecipientOutcome[];
   };
 
@@ -48,36 +49,77 @@ export function correlationRecorder(store: CorrelationStore, summary: SendSummar
   };
 }
 
+/** How the results leave the node. */
+export interface ResultWriter {
+  /** Node-RED's cloneMessage. */
+  clone: (msg: NodeMessage) => NodeMessage;
+  /** Sends some messages on the node's output (called once per time slice). */
+  send: (messages: NodeMessage[]) => void;
+  /**
+   * The msg property the recipient list was read from (the To field's msg property), when it was
+   * one: with several recipients, each msg gets its own number there instead of the whole list.
+   */
+  recipients?: { set(msg: NodeMessage, value: unknown): void };
+}
+
 /**
- * The messages to output: per recipient, the incoming msg for the first and clones for the others,
- * each with its own msg.acs; or the incoming msg alone with every result in msg.acs.results.
+ * Outputs the results: per recipient, the incoming msg for the first and clones for the others, each
+ * with its own msg.acs; or the incoming msg alone with every result in msg.acs.results. The work is
+ * linear in the recipients and done in time slices: the clones are made from one copy of the msg
+ * without its recipient list, and each slice's messages are sent before the next slice starts.
  */
-export function resultMessages(
+export async function sendResults(
   msg: NodeMessage,
-  outcomes: RecipientOutcome[],
+  outcomes: readonly RecipientOutcome[],
   sms: PreparedSms,
   summary: SendSummary,
   mode: OutputMode,
-  clone: (msg: NodeMessage) => NodeMessage,
-): NodeMessage[] {
+  writer: ResultWriter,
+  slice = new TimeSlice(),
+): Promise<void> {
   // status and to come first: they tell two results apart in the debug sidebar's preview.
   const common = { channel: "sms", operation: "send", from: summary.from, correlationId: summary.correlationId, ...contentOf(sms) } as const;
   if (mode === "single") {
-    const failed = outcomes.filter((outcome) => outcome.status === "failed").length;
-    (msg as AcsMessage).acs = { status: failed > 0 ? "failed" : "queued", to: sms.to, failed, ...common, results: outcomes.map(resultOf) };
-    return [msg];
+    const results = await mapInSlices(outcomes, resultOf, slice);
+    const failed = outcomes.reduce((count, outcome) => count + (outcome.status === "failed" ? 1 : 0), 0);
+    const optedOut = outcomes.reduce((count, outcome) => count + (outcome.status === "optedOut" ? 1 : 0), 0);
+    const status = failed > 0 ? "failed" : optedOut === outcomes.length ? "optedOut" : "queued";
+    (msg as AcsMessage).acs = { status, to: sms.to, failed, ...(optedOut > 0 ? { optedOut } : {}), ...common, results };
+    writer.send([msg]);
+    return;
   }
-  const messages: AcsMessage[] = outcomes.map((_, i) => (i === 0 ? msg : clone(msg)));
-  outcomes.forEach((outcome, i) => {
+  const template = outcomes.length > 1 ? withoutRecipientList(msg, writer) : msg;
+  let pending: NodeMessage[] = [];
+  for (let i = 0; i < outcomes.length; i++) {
+    const outcome = outcomes[i];
+    const out = (i === 0 ? msg : writer.clone(template)) as AcsMessage;
+    if (template !== msg) writer.recipients?.set(out, outcome.to);
     const { status, to, ...answer } = resultOf(outcome);
-    messages[i].acs = { status, to, ...common, ...answer };
-  });
-  return messages;
+    out.acs = { status, to, ...common, ...answer };
+    pending.push(out);
+    if ((i & 63) === 63 && slice.spent) {
+      writer.send(pending);
+      pending = [];
+      await slice.pause();
+    }
+  }
+  if (pending.length > 0) writer.send(pending);
 }
 
-/** One recipient's result, status and number first, without absent fields. */
+/** The copy every clone is made from: the msg without the list of every recipient (cloning it per recipient would cost n²). */
+function withoutRecipientList(msg: NodeMessage, writer: ResultWriter): NodeMessage {
+  if (!writer.recipients) return msg;
+  writer.recipients.set(msg, undefined);
+  return writer.clone(msg);
+}
+
+/** One recipient's result, status and number first, without absent fields (built directly: this runs once per recipient). */
 function resultOf(outcome: RecipientOutcome): RecipientOutcome {
-  return withoutUndefined({ status: outcome.status, to: outcome.to, messageId: outcome.messageId, httpStatusCode: outcome.httpStatusCode, error: outcome.error });
+  const result: RecipientOutcome = { status: outcome.status, to: outcome.to };
+  if (outcome.messageId !== undefined) result.messageId = outcome.messageId;
+  if (outcome.httpStatusCode !== undefined) result.httpStatusCode = outcome.httpStatusCode;
+  if (outcome.error !== undefined) result.error = outcome.error;
+  return result;
 }
 
 function contentOf(sms: PreparedSms): SmsContent {

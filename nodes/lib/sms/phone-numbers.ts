@@ -3,6 +3,7 @@
 // field and the value instead of becoming a per-recipient failure (or an SMS to a stranger).
 import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
 import { AcsError, fieldError } from "../core/errors";
+import { TimeSlice } from "../core/time-slice";
 
 export type SenderKind = "phoneNumber" | "shortCode" | "alphanumeric";
 
@@ -43,33 +44,69 @@ export function toE164(input: string, field: string, region?: CountryCode): stri
 }
 
 /**
- * The recipients of one message, in E.164 and in input order, each number once. Accepts one
- * number, a list separated by commas, semicolons or new lines, or an array of numbers.
+ * Recipients one msg may carry. Each costs a few hundred bytes while its request is answered and one
+ * result (a msg or an entry of msg.acs.results) after; 100,000 stay well inside a default Node-RED heap.
  */
-export function parseRecipients(value: unknown, region?: CountryCode, field = "to"): string[] {
-  const entries = recipientEntries(value, field);
+export const MAX_RECIPIENTS_PER_MSG = 100_000;
+/** A list text longer than this holds more numbers than the limit (an E.164 number and a separator take at least 9 characters). */
+const MAX_LIST_TEXT_LENGTH = MAX_RECIPIENTS_PER_MSG * 32;
+
+/**
+ * The recipients of one message, in E.164 and in input order, each number once. Accepts one
+ * number, a list separated by commas, semicolons or new lines, or an array of numbers. Long lists are
+ * parsed in time slices, so a msg to 100,000 numbers does not hold up the rest of the runtime.
+ */
+export async function parseRecipients(value: unknown, region?: CountryCode, field = "to", slice = new TimeSlice()): Promise<string[]> {
+  const entries = await recipientEntries(value, field, slice);
+  if (entries.length > MAX_RECIPIENTS_PER_MSG) throw tooMany(field, `${entries.length} recipients`);
   const numbers = new Set<string>();
-  for (const entry of entries) numbers.add(toE164(entry, field, region));
+  for (let i = 0; i < entries.length; i++) {
+    numbers.add(toE164(entries[i], field, region));
+    if ((i & 63) === 63) await slice.maybePause();
+  }
   if (numbers.size === 0) throw new AcsError("acs-sms.errors.noRecipients", { field });
   return [...numbers];
 }
 
-function recipientEntries(value: unknown, field: string): string[] {
-  if (value === undefined || value === null) return [];
-  if (typeof value === "number" && Number.isFinite(value)) return [String(value)];
-  if (typeof value === "string") return splitList(value);
-  if (Array.isArray(value)) {
-    return value.flatMap((item) => {
-      if (typeof item === "string") return splitList(item);
-      if (typeof item === "number" && Number.isFinite(item)) return [String(item)];
-      throw fieldError("acs-sms.errors.notRecipientList", field, item);
-    });
-  }
-  throw fieldError("acs-sms.errors.notRecipientList", field, value);
+function tooMany(field: string, value: string): AcsError {
+  return fieldError("acs-sms.errors.tooManyRecipients", field, value, { limit: MAX_RECIPIENTS_PER_MSG });
 }
 
-function splitList(text: string): string[] {
-  return text.split(LIST_SEPARATORS).map((part) => part.trim()).filter((part) => part !== "");
+async function recipientEntries(value: unknown, field: string, slice: TimeSlice): Promise<string[]> {
+  if (value === undefined || value === null) return [];
+  if (typeof value === "number" && Number.isFinite(value)) return [String(value)];
+  const entries: string[] = [];
+  if (typeof value === "string") {
+    await splitList(value, field, entries, slice);
+    return entries;
+  }
+  if (!Array.isArray(value)) throw fieldError("acs-sms.errors.notRecipientList", field, value);
+  // Checked before any work: an array can only grow when its items are lists themselves.
+  if (value.length > MAX_RECIPIENTS_PER_MSG) throw tooMany(field, `${value.length} recipients`);
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i];
+    if (typeof item === "string") await splitList(item, field, entries, slice);
+    else if (typeof item === "number" && Number.isFinite(item)) entries.push(String(item));
+    else throw fieldError("acs-sms.errors.notRecipientList", field, item);
+    if ((i & 255) === 255) await slice.maybePause();
+  }
+  return entries;
+}
+
+/** Adds the entries of a list text to `entries`, in slices; throws once they are more than a msg may carry. */
+async function splitList(text: string, field: string, entries: string[], slice: TimeSlice): Promise<void> {
+  if (text.length > MAX_LIST_TEXT_LENGTH) throw tooMany(field, `a list of ${text.length} characters`);
+  const separators = new RegExp(LIST_SEPARATORS.source, "g");
+  let start = 0;
+  for (let count = 1; ; count++) {
+    const match = separators.exec(text);
+    const entry = text.slice(start, match ? match.index : text.length).trim();
+    if (entry !== "") entries.push(entry);
+    if (entries.length > MAX_RECIPIENTS_PER_MSG) throw tooMany(field, `more than ${MAX_RECIPIENTS_PER_MSG} recipients`);
+    if (!match) return;
+    start = separators.lastIndex;
+    if ((count & 255) === 0) await slice.maybePause();
+  }
 }
 
 /** The `from` of a message: a phone number (normalised to E.164), a 5-6 digit short code or an alphanumeric sender id. */

@@ -31,19 +31,20 @@ export interface PreparedSms {
   attachments?: MmsAttachment[];
 }
 
-export function prepareSms(input: SmsInput): PreparedSms {
+/** Throws (rejects) naming the first field that is wrong. */
+export async function prepareSms(input: SmsInput): Promise<PreparedSms> {
   const region = parseRegion(input.defaultRegion);
   const from = parseSender(input.from, region);
-  const to = parseRecipients(input.to, region);
   const message = input.message ?? "";
   const attachments = input.mms ? mmsAttachments(input.attachments) : [];
   if (attachments.length > 0) {
     checkLength(message, MMS_MAX_MESSAGE_LENGTH);
-    return { from, to, message, attachments };
+    return { from, to: await parseRecipients(input.to, region), message, attachments };
   }
   if (message.trim() === "") throw new AcsError("acs-sms.errors.emptyMessage", { field: "message" });
   checkLength(message, SMS_MAX_MESSAGE_LENGTH);
-  return { from, to, message, segments: smsSegments(message) };
+  // The recipients last: a long list is the costly part, not worth parsing for a msg that fails anyway.
+  return { from, to: await parseRecipients(input.to, region), message, segments: smsSegments(message) };
 }
 
 function checkLength(message: string, limit: number): void {

@@ -2,16 +2,16 @@
 // most 100 recipients, each paced and retried by the queue, results merged back in input order.
 import type { SmsClient } from "@azure/communication-sms";
 import type { RecipientItem } from "../connection/mms-client";
-import { serviceError } from "../core/errors";
+import { AcsError, serviceError } from "../core/errors";
 import type { SendQueue } from "../core/send-queue";
 
 /** The service takes 1 to 100 recipients per request (SMS and MMS alike). */
 export const MAX_RECIPIENTS_PER_REQUEST = 100;
 
-/** What became of one recipient. */
+/** What became of one recipient: accepted, refused, or skipped because it is on the sender's opt-out list. */
 export interface RecipientOutcome {
   to: string;
-  status: "queued" | "failed";
+  status: "queued" | "failed" | "optedOut";
   messageId?: string;
   httpStatusCode?: number;
   error?: string;
@@ -32,6 +32,8 @@ export interface BatchedSend {
   onBatch?: (outcomes: RecipientOutcome[]) => void;
   /** Aborts this sender's requests in flight (its node is closing), besides the queue's own signal. */
   signal?: AbortSignal;
+  /** Fires when its node starts closing: requests not yet handed to the queue are not sent. */
+  stop?: AbortSignal;
 }
 
 export function inBatches<T>(items: readonly T[], size = MAX_RECIPIENTS_PER_REQUEST): T[][] {
@@ -44,22 +46,51 @@ export function inBatches<T>(items: readonly T[], size = MAX_RECIPIENTS_PER_REQU
  * Sends every batch through the queue and resolves with one outcome per recipient, in input order.
  * Rejects only when every request failed as a whole (nothing was sent); when some requests went
  * and others were refused, the refused recipients are reported as failed with the reason.
+ *
+ * Only a few requests of one msg wait in the queue at a time (twice the requests the queue runs at
+ * once): a msg to 100,000 numbers neither fills the queue for every other msg nor holds 1,000
+ * pending jobs, and a stop leaves nothing of it to cancel but those few.
  */
 export async function sendBatched(request: BatchedSend): Promise<RecipientOutcome[]> {
   const batches = inBatches(request.recipients);
-  const settled = await Promise.allSettled(
-    batches.map((batch) =>
-      request.queue.submit(batch.length, request.owner, async (queueSignal) => {
-        const signal = request.signal ? AbortSignal.any([queueSignal, request.signal]) : queueSignal;
-        const outcomes = mergeBatch(batch, await request.send(batch, signal));
-        request.onBatch?.(outcomes);
-        return outcomes;
-      }),
-    ),
-  );
-  const firstFailure = settled.find((result): result is PromiseRejectedResult => result.status === "rejected");
-  if (firstFailure && settled.every((result) => result.status === "rejected")) throw serviceError(firstFailure.reason, request.operation);
-  return settled.flatMap((result, i) => (result.status === "fulfilled" ? result.value : refused(batches[i], result.reason, request.operation)));
+  const results = new Array<RecipientOutcome[]>(batches.length);
+  let refusals = 0;
+  let firstRefusal: unknown;
+  let next = 0;
+  const refuse = (index: number, reason: unknown) => {
+    refusals++;
+    firstRefusal ??= reason;
+    results[index] = refused(batches[index], reason, request.operation);
+  };
+  const worker = async () => {
+    while (next < batches.length) {
+      const index = next++;
+      const batch = batches[index];
+      // Stopped (node closing, queue closed): the rest of this msg is not sent.
+      if (request.stop?.aborted || isQueueClosed(firstRefusal)) {
+        refuse(index, new AcsError("acs-config.errors.queueClosed"));
+        continue;
+      }
+      try {
+        results[index] = await request.queue.submit(batch.length, request.owner, async (queueSignal) => {
+          const signal = request.signal ? AbortSignal.any([queueSignal, request.signal]) : queueSignal;
+          const outcomes = mergeBatch(batch, await request.send(batch, signal));
+          request.onBatch?.(outcomes);
+          return outcomes;
+        });
+      } catch (err) {
+        refuse(index, err);
+      }
+    }
+  };
+  const lanes = Math.min(batches.length, Math.max(1, request.queue.maxInFlight * 2));
+  await Promise.all(Array.from({ length: lanes }, worker));
+  if (refusals > 0 && refusals === batches.length) throw serviceError(firstRefusal, request.operation);
+  return results.flat();
+}
+
+function isQueueClosed(err: unknown): boolean {
+  return err instanceof AcsError && err.key === "acs-config.errors.queueClosed";
 }
 
 /** The outcome of each recipient of one request, in the request's order (matched by number). */
@@ -96,7 +127,7 @@ export interface SmsRequest {
 }
 
 /** How a send runs: through which queue, for which node, and what to do as each request is answered. */
-export type SendContext = Pick<BatchedSend, "queue" | "owner" | "onBatch" | "signal">;
+export type SendContext = Pick<BatchedSend, "queue" | "owner" | "onBatch" | "signal" | "stop">;
 
 /** Sends an SMS with the SDK (one call per 100 recipients; the SDK sets the repeatability ids). */
 export function sendSms(client: SmsClient, sms: SmsRequest, context: SendContext): Promise<RecipientOutcome[]> {
@@ -110,4 +141,10 @@ export function sendSms(client: SmsClient, sms: SmsRequest, context: SendContext
         { enableDeliveryReport: sms.enableDeliveryReport, ...(sms.tag ? { tag: sms.tag } : {}), abortSignal: signal },
       ),
   });
+}
+
+/** The outcomes of every recipient in `to`'s order: `optedOut` ones skipped, the others from `sent` (which followed the same order). */
+export function withSkipped(to: readonly string[], optedOut: ReadonlySet<string>, sent: readonly RecipientOutcome[]): RecipientOutcome[] {
+  let next = 0;
+  return to.map((number) => (optedOut.has(number) ? { to: number, status: "optedOut" } : sent[next++]));
 }

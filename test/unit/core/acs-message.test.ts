@@ -6,9 +6,9 @@ import { ACS_STATUSES } from "../../../nodes/lib/core/acs-message";
 /** The statuses the README lists for msg.acs.status, in its order. */
 function readmeStatuses(): string[] {
   const readme = readFileSync(join(__dirname, "..", "..", "..", "..", "README.md"), "utf8").replace(/\s+/g, " ");
-  const list = /The statuses: ((?:`[a-z]+`(?:, )?)+)/.exec(readme);
+  const list = /The statuses: ((?:`[a-zA-Z]+`(?:, )?)+)/.exec(readme);
   assert.ok(list, "the README has no sentence starting 'The statuses:'");
-  return [...list[1].matchAll(/`([a-z]+)`/g)].map((match) => match[1]);
+  return [...list[1].matchAll(/`([a-zA-Z]+)`/g)].map((match) => match[1]);
 }
 
 describe("msg.acs contract", () => {

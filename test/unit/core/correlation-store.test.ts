@@ -12,6 +12,7 @@ function memoryContext(): ContextLike & { data: Map<string, unknown> } {
       else data.set(key, value);
       callback(null);
     },
+    keys: (callback) => callback(null, [...data.keys()]),
   };
 }
 
@@ -47,5 +48,50 @@ describe("correlation store", () => {
     new CorrelationStore({ maxEntries: 10, ttlMs: 1000 }, context, () => 0).remember(record("m1", 0));
     const restarted = new CorrelationStore({ maxEntries: 10, ttlMs: 1000 }, context, () => 0);
     assert.equal((await restarted.find("m1"))?.correlationId, "c-m1");
+  });
+
+  it("sweeps expired records out of the context store, those of earlier runs included, and keeps the rest", async () => {
+    const context = memoryContext();
+    let now = 0;
+    const earlier = new CorrelationStore({ maxEntries: 10_000, ttlMs: 1000 }, context, () => now);
+    for (let i = 0; i < 250; i++) earlier.remember(record(`old-${i}`, 0));
+    now = 600;
+    const restarted = new CorrelationStore({ maxEntries: 10_000, ttlMs: 1000 }, context, () => now);
+    for (let i = 0; i < 3; i++) restarted.remember(record(`new-${i}`, 600));
+    context.data.set("acs-chat-service-user", "8:acs:kept");
+    now = 1500;
+    assert.equal(await restarted.sweep(), 250);
+    assert.deepEqual([...context.data.keys()].sort(), ["acs-chat-service-user", "acs-sent:new-0", "acs-sent:new-1", "acs-sent:new-2"]);
+    assert.equal((await restarted.find("new-1"))?.correlationId, "c-new-1");
+  });
+
+  it("sweeps expired records out of memory as well", async () => {
+    let now = 0;
+    const store = new CorrelationStore({ maxEntries: 10, ttlMs: 1000 }, undefined, () => now);
+    store.remember(record("a", 0));
+    now = 500;
+    store.remember(record("b", 500));
+    now = 1200;
+    await store.sweep();
+    assert.equal(store.size, 1);
+    assert.equal((await store.find("b"))?.messageId, "b");
+  });
+
+  it("removes values under its prefix that are not records", async () => {
+    const context = memoryContext();
+    context.data.set("acs-sent:broken", "not a record");
+    const store = new CorrelationStore({ maxEntries: 10, ttlMs: 1000 }, context, () => 0);
+    assert.equal(await store.sweep(), 1);
+    assert.equal(context.data.size, 0);
+  });
+
+  it("stops sweeping between batches when asked", async () => {
+    const context = memoryContext();
+    const store = new CorrelationStore({ maxEntries: 1000, ttlMs: 1000 }, context, () => 5000);
+    for (let i = 0; i < 300; i++) context.data.set(`acs-sent:m${i}`, record(`m${i}`, 0));
+    let batches = 0;
+    const removed = await store.sweep(() => batches++ >= 1);
+    assert.equal(removed, 100);
+    assert.equal(context.data.size, 200);
   });
 });

@@ -1,6 +1,16 @@
 import assert from "node:assert/strict";
 import { AcsError } from "../../../nodes/lib/core/errors";
-import { parseRecipients, parseRegion, parseSender, toE164 } from "../../../nodes/lib/sms/phone-numbers";
+import { MAX_RECIPIENTS_PER_MSG, parseRecipients, parseRegion, parseSender, toE164 } from "../../../nodes/lib/sms/phone-numbers";
+
+async function rejectionKey(run: () => Promise<unknown>): Promise<string> {
+  try {
+    await run();
+  } catch (err) {
+    assert.ok(err instanceof AcsError, `expected an AcsError, got ${String(err)}`);
+    return err.key;
+  }
+  assert.fail("expected an error");
+}
 
 function errorKey(run: () => unknown): string {
   try {
@@ -46,8 +56,8 @@ describe("phone numbers", () => {
     assert.equal(parseRegion(" "), undefined);
   });
 
-  it("splits recipient lists on commas, semicolons and new lines and keeps their order", () => {
-    assert.deepEqual(parseRecipients("+14255550123, +14255550124;+14255550125\n+14255550126"), [
+  it("splits recipient lists on commas, semicolons and new lines and keeps their order", async () => {
+    assert.deepEqual(await parseRecipients("+14255550123, +14255550124;+14255550125\n+14255550126"), [
       "+14255550123",
       "+14255550124",
       "+14255550125",
@@ -55,23 +65,29 @@ describe("phone numbers", () => {
     ]);
   });
 
-  it("accepts arrays, including list strings inside them, and sends each number once", () => {
-    assert.deepEqual(parseRecipients(["+14255550123", "+1 425 555 0124, +14255550123"]), ["+14255550123", "+14255550124"]);
+  it("accepts arrays, including list strings inside them, and sends each number once", async () => {
+    assert.deepEqual(await parseRecipients(["+14255550123", "+1 425 555 0124, +14255550123"]), ["+14255550123", "+14255550124"]);
   });
 
-  it("refuses an empty recipient list", () => {
-    assert.equal(errorKey(() => parseRecipients("")), "acs-sms.errors.noRecipients");
-    assert.equal(errorKey(() => parseRecipients(undefined)), "acs-sms.errors.noRecipients");
-    assert.equal(errorKey(() => parseRecipients([" , ;"])), "acs-sms.errors.noRecipients");
+  it("refuses an empty recipient list", async () => {
+    assert.equal(await rejectionKey(() => parseRecipients("")), "acs-sms.errors.noRecipients");
+    assert.equal(await rejectionKey(() => parseRecipients(undefined)), "acs-sms.errors.noRecipients");
+    assert.equal(await rejectionKey(() => parseRecipients([" , ;"])), "acs-sms.errors.noRecipients");
   });
 
-  it("refuses recipients that are not text or numbers", () => {
-    assert.equal(errorKey(() => parseRecipients({ phone: "+14255550123" })), "acs-sms.errors.notRecipientList");
-    assert.equal(errorKey(() => parseRecipients([{ phone: "+14255550123" }])), "acs-sms.errors.notRecipientList");
+  it("refuses recipients that are not text or numbers", async () => {
+    assert.equal(await rejectionKey(() => parseRecipients({ phone: "+14255550123" })), "acs-sms.errors.notRecipientList");
+    assert.equal(await rejectionKey(() => parseRecipients([{ phone: "+14255550123" }])), "acs-sms.errors.notRecipientList");
   });
 
-  it("names the bad entry of a list", () => {
-    assert.throws(() => parseRecipients("+14255550123, 555"), /to: "555" is not a phone number/);
+  it("refuses more recipients than a msg may carry, before parsing them", async () => {
+    const tooMany = Array.from({ length: MAX_RECIPIENTS_PER_MSG + 1 }, () => "not even a number");
+    await assert.rejects(parseRecipients(tooMany), /^AcsError: to: 100001 recipients, over the limit of 100000 recipients per message/);
+    await assert.rejects(parseRecipients("+14255550123,".repeat(300_000)), /to: a list of 3900000 characters, over the limit of 100000/);
+  });
+
+  it("names the bad entry of a list", async () => {
+    await assert.rejects(parseRecipients("+14255550123, 555"), /to: "555" is not a phone number/);
   });
 
   it("tells senders apart: phone number, short code, alphanumeric id", () => {

@@ -111,6 +111,36 @@ describe("sms send batching", () => {
     await assert.rejects(sending, /^AcsError: send SMS failed: The operation was aborted\./);
   });
 
+  it("hands no further request to the queue once its node stops, and fails the rest as not sent", async () => {
+    const stop = new AbortController();
+    const sent: string[][] = [];
+    const outcomes = await sendBatched({
+      queue,
+      owner: "node",
+      recipients: numbers(2_000),
+      operation: "send SMS",
+      stop: stop.signal,
+      send: async (batch) => {
+        sent.push(batch);
+        if (sent.length === 3) stop.abort();
+        return batch.map(accepted);
+      },
+    });
+    // The queue runs 4 at once and is fed 8 ahead: what was handed over before the stop still runs.
+    assert.ok(sent.length < 20, `${sent.length} requests sent`);
+    assert.equal(outcomes.length, 2_000);
+    assert.equal(outcomes.filter((o) => o.status === "queued").length, sent.length * 100);
+    assert.ok(outcomes.slice(sent.length * 100).every((o) => o.status === "failed" && /^not sent: the node was stopped/.test(o.error ?? "")));
+  });
+
+  it("keeps at most twice the queue's requests in flight waiting for one msg", async () => {
+    let highest = 0;
+    const watching = queue.onChange((counts) => (highest = Math.max(highest, counts.inFlight + counts.queued / 100)));
+    await sendBatched({ queue, owner: "node", recipients: numbers(5_000), operation: "send SMS", send: async (batch) => batch.map(accepted) });
+    watching();
+    assert.ok(highest <= queue.maxInFlight * 2, `${highest} requests at once`);
+  });
+
   it("fails fast when the queue has no room", async () => {
     const small = new SendQueue({ maxInFlight: 1, rates: [{ units: 1, periodMs: 60_000 }], maxQueuedUnits: 100 });
     const first = sendBatched({ queue: small, owner: "node", recipients: numbers(100), operation: "send SMS", send: async (batch) => batch.map(accepted) });
