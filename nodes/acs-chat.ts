@@ -5,6 +5,7 @@ import { readChatRequest, type ChatField, type MessageDefaults } from "./lib/cha
 import { runChatRequest, type ChatDetails, type ChatOutcome } from "./lib/chat/runner";
 import type { AcsSendInfo } from "./lib/core/acs-message";
 import { parseOperation } from "./lib/chat/validation";
+import { statusText } from "./lib/node-red/input-handler";
 import { contactOf, correlationIdOf } from "./lib/node-red/send-identity";
 import { SendNode } from "./lib/node-red/send-node";
 import { SenderStatus } from "./lib/node-red/sender-status";
@@ -75,9 +76,10 @@ function startChatNode(RED: NodeAPI, node: Node, def: AcsChatDef): void {
     if (outcome.status === "read" || outcome.status === "unread") {
       lifecycle.status.say(outcome.status === "read" ? "green" : "yellow", `acs-chat.status.${outcome.status}`);
     } else if (outcome.status === "failed") {
-      lifecycle.status.say("yellow", "acs-chat.status.failed", { operation, count: refused }, "ring");
+      const done = statusText(RED, `acs-chat.status.done.${operation}`);
+      lifecycle.status.say("yellow", "acs-chat.status.failed", { done, count: refused }, "ring");
     } else {
-      lifecycle.status.say("green", "acs-chat.status.sent", { operation });
+      lifecycle.status.say("green", `acs-chat.status.done.${operation}`);
     }
   }
 }
