@@ -137,8 +137,14 @@ function runEmailNode(RED: NodeAPI, node: Node, def: AcsEmailDef): void {
     progress.end(summary.sent, summary.failed);
     msg.payload = summary;
     msg.acs = { status: summary.failed > 0 ? "failed" : "sent", channel: "email", operation: "batch", from: sender.address, correlationId };
+    // A stopped batch did not finish: it ends in the error alone (the Catch node's msg carries the
+    // summary), never in a summary output as well, so a flow sees each batch end exactly once.
+    if (lifecycle.stopping.aborted) {
+      const error = new AcsError("acs-email.errors.batchStopped", { sent: summary.sent, total: summary.total });
+      msg.acs = { ...msg.acs, status: "failed", error: error.message };
+      throw error;
+    }
     send(msg);
-    if (lifecycle.stopping.aborted) throw new AcsError("acs-email.errors.batchStopped", { sent: summary.sent, total: summary.total });
   };
 
   const recipientMessage = (base: Record<string, unknown>, result: BatchItemResult, from: string): NodeMessage => {

@@ -15,7 +15,7 @@ import { pullCredential, pullSettings, type PullProperties } from "./lib/events/
 import { startPullSource, type PullSource } from "./lib/events/pull/source";
 import { EventStatus } from "./lib/events/status";
 import { EventTypeSelection, shortEventType } from "./lib/events/types";
-import { webhookHandlers, type WebhookOutcome } from "./lib/events/webhook/receiver";
+import { refuseBeforeBody, webhookHandlers, type WebhookOutcome } from "./lib/events/webhook/receiver";
 import { flowCompletion } from "./lib/events/flow-completion";
 import { messageHooks } from "./lib/node-red/internals";
 import { statusText, withoutHint } from "./lib/node-red/input-handler";
@@ -141,15 +141,15 @@ function register(RED: NodeAPI): void {
     try {
       const path = normalisePath(def.path ?? "");
       const maxBodyBytes = numberIn(def.maxBodyKb, 1, 64 * 1024, DEFAULT_MAX_BODY_KB) * 1024;
-      const handlers = webhookHandlers({
+      const webhook = {
         secret: () => ({ required: requireSecret, value: secret }),
         maxBodyBytes,
         selection,
         dedupe,
         deliver,
         report,
-      });
-      route = addWebhookRoute(RED, this.id, path, handlers, maxBodyBytes);
+      };
+      route = addWebhookRoute(RED, this.id, path, webhookHandlers(webhook), maxBodyBytes, (req, res) => refuseBeforeBody(webhook, req, res));
       if (requireSecret && !secret) fail("acs-events.errors.noSecret");
       else if (!configMissing) status.listening(path);
     } catch (err) {
