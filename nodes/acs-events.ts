@@ -15,6 +15,8 @@ import { pullCredential, pullSettings, type PullProperties } from "./lib/events/
 import { startPullSource, type PullSource } from "./lib/events/pull/source";
 import { EventStatus } from "./lib/events/status";
 import { EventTypeSelection, shortEventType } from "./lib/events/types";
+import { escapeControlCharacters } from "./lib/core/control-characters";
+import { LogThrottle } from "./lib/core/log-throttle";
 import { refuseBeforeBody, webhookHandlers, type WebhookOutcome } from "./lib/events/webhook/receiver";
 import { flowCompletion } from "./lib/events/flow-completion";
 import { messageHooks } from "./lib/node-red/internals";
@@ -128,9 +130,16 @@ function register(RED: NodeAPI): void {
       await watch?.finish(ackTimeoutMs, closing.signal);
     };
 
+    const refusals = new LogThrottle();
     const report = (outcome: WebhookOutcome): void => {
       if (outcome.kind === "refused") {
-        this.warn(statusText(RED, "acs-events.errors.refused", { status: outcome.status, reason: statusText(RED, outcome.error.key, outcome.error.params) }));
+        // One line a minute at most, however many requests are refused; control characters a sender
+        // put in the request (echoed in the reason) are shown escaped, so they cannot forge log lines.
+        const turn = refusals.take();
+        if (!turn.write) return;
+        const reason = escapeControlCharacters(statusText(RED, outcome.error.key, outcome.error.params));
+        const line = statusText(RED, "acs-events.errors.refused", { status: outcome.status, reason });
+        this.warn(turn.skipped > 0 ? `${line} ${statusText(RED, "acs-events.errors.refusedMore", { count: turn.skipped })}` : line);
       } else if (outcome.kind === "validated") {
         this.log(statusText(RED, "acs-events.status.validated", { schema: outcome.schema }));
         status.validated(outcome.schema);
