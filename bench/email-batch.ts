@@ -5,10 +5,14 @@
 // over a real hour, so the config node is given the scaled hourly rate as its per-minute rate (paced
 // evenly) and no hourly limit of its own. Prints JSON: peak RSS and heap, the achieved rate against
 // the binding (hourly) quota, 429s, and recipients lost (neither sent nor failed in the summary).
+// Memory is also measured after a full garbage collection, over the idle runtime (before the list
+// was built) and once the batch ended: what stays held (the list, the records kept to match delivery
+// events to each email), which unlike the peak does not depend on when the collector last ran.
 // Run alone: `node dist/bench/email-batch.js [--recipients=10000] [--timeScale=6000] [--latency=5]`.
 import type { NodeMessageInFlow } from "node-red";
 import { numberOption, runMain } from "./lib/cli";
 import { configNode, sink, tab, TAB_ID } from "./lib/flows";
+import { settledMemory } from "./lib/memory";
 import { BenchRuntime } from "./lib/node-red";
 import { memoryFigures, ResourceMeter, round } from "./lib/resources";
 import { RemoteSandbox } from "./lib/sandbox";
@@ -17,6 +21,7 @@ const DOMAIN = "news.bench.example";
 const SENDER = `newsletter@${DOMAIN}`;
 const QUOTA = { perMinute: 30, perHour: 100 };
 const EMAIL_NODE = "bench-email";
+const MIB = 1024 * 1024;
 
 export interface EmailBatchOptions {
   recipients: number;
@@ -70,6 +75,7 @@ export async function runEmailBatch(options: EmailBatchOptions) {
       // Where the summary msg goes: a node the benchmark listens on.
       { id: "bench-summary", type: "junction", z: TAB_ID, wires: [] },
     ]);
+    const idle = await settledMemory();
     const recipients = Array.from({ length: options.recipients }, (_, index) => ({
       address: `subscriber${index}@customers.example`,
       name: `Subscriber ${index}`,
@@ -91,6 +97,7 @@ export async function runEmailBatch(options: EmailBatchOptions) {
     });
     const figures = meter.stop();
     const recorded = await sandbox.summary();
+    const ended = await settledMemory();
     const summary = summaries[0] ?? { sent: 0, failed: 0, total: 0, failures: [] };
     // The hourly quota is the one that binds: compare with it, in simulated emails per hour.
     const achievedPerHour = (options.recipients / figures.elapsedMs) * 3_600_000 / options.timeScale;
@@ -108,7 +115,14 @@ export async function runEmailBatch(options: EmailBatchOptions) {
       achievedPerHour: round(achievedPerHour),
       achievedVersusQuota: round(achievedPerHour / QUOTA.perHour, 3),
       goal: "rate within 5% of the quota, no 429, nothing lost",
-      memory: memoryFigures(before, figures),
+      memory: {
+        ...memoryFigures(before, figures),
+        idleRssMiB: round(idle.rss / MIB),
+        peakRssOverIdleMiB: round(figures.peakRssMiB - idle.rss / MIB),
+        heapAfterGcOverIdleMiB: round((ended.heapUsed - idle.heapUsed) / MIB),
+        rssAfterGcOverIdleMiB: round((ended.rss - idle.rss) / MIB),
+        heapAfterGcBytesPerRecipient: Math.round((ended.heapUsed - idle.heapUsed) / options.recipients),
+      },
       cpuMsPerEmail: round(figures.cpuMs / options.recipients, 3),
       elapsedMs: figures.elapsedMs,
       sandbox: {

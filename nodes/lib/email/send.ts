@@ -5,6 +5,7 @@
 // long-running operation until it Succeeded or Failed.
 import { randomUUID } from "node:crypto";
 import type { EmailClient, EmailMessage } from "@azure/communication-email";
+import { withEitherSignal } from "../core/either-signal";
 import { AcsError } from "../core/errors";
 import type { SendQueue } from "../core/send-queue";
 
@@ -44,11 +45,9 @@ export async function sendEmail(request: EmailSendRequest): Promise<EmailSendOut
   let poller: EmailPoller;
   try {
     poller = await request.queue.submit(1, request.owner, (queueSignal) =>
-      request.client.beginSend(request.message, {
-        operationId,
-        abortSignal: request.signal ? AbortSignal.any([queueSignal, request.signal]) : queueSignal,
-        updateIntervalInMs: request.pollIntervalMs,
-      }),
+      withEitherSignal(queueSignal, request.signal, (abortSignal) =>
+        request.client.beginSend(request.message, { operationId, abortSignal, updateIntervalInMs: request.pollIntervalMs }),
+      ),
     );
   } catch (err) {
     // beginSend polls once after the 202: an operation that failed that fast is an outcome, not a refusal.
