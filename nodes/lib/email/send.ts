@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { EmailClient, EmailMessage } from "@azure/communication-email";
 import { withEitherSignal } from "../core/either-signal";
 import { AcsError } from "../core/errors";
+import { flattened } from "../core/values";
 import type { SendQueue } from "../core/send-queue";
 
 export type Completion = "wait" | "accepted";
@@ -41,7 +42,7 @@ export type EmailSendOutcome =
  * refused (invalid, unauthorised, throttled past every retry, queue full or closed).
  */
 export async function sendEmail(request: EmailSendRequest): Promise<EmailSendOutcome> {
-  const operationId = randomUUID();
+  const operationId = flattened(randomUUID());
   let poller: EmailPoller;
   try {
     poller = await request.queue.submit(1, request.owner, (queueSignal) =>
