@@ -2,7 +2,7 @@
 // numbers through the config node's shared send queue, and reports each recipient in msg.acs;
 // optionally skips recipients on the sender's opt-out list kept by ACS, and checks, adds or removes
 // recipients on that list.
-import type { Node, NodeAPI, NodeDef } from "node-red";
+import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
 import { CLOSE_GRACE_MS, type AcsResource } from "./lib/connection/resource";
 import { configuredResource } from "./lib/node-red/config-node";
 import { handleInput, statusText } from "./lib/node-red/input-handler";
@@ -11,7 +11,7 @@ import { optOutActionOf, runOptOutOperation, type SmsOperation } from "./lib/sms
 import { optedOutAmong } from "./lib/sms/opt-outs";
 import { contactOf, correlationIdOf } from "./lib/node-red/send-identity";
 import { SenderStatus } from "./lib/node-red/sender-status";
-import { prepareSms, SMS_LONG_MESSAGE_LENGTH } from "./lib/sms/request";
+import { prepareSms, SMS_LONG_MESSAGE_LENGTH, type PreparedSms } from "./lib/sms/request";
 import { correlationRecorder, sendResults, type OutputMode, type ResultWriter, type SendSummary } from "./lib/sms/output";
 import { sendSms, withSkipped, type RecipientOutcome } from "./lib/sms/send";
 import { serviceError } from "./lib/core/errors";
@@ -45,6 +45,13 @@ function recipientProperty(RED: NodeAPI, def: AcsSmsDef): ResultWriter["recipien
   return { set: (msg, value) => RED.util.setMessageProperty(msg, def.to, value) };
 }
 
+/** A checked SMS ready to queue: what the output needs, and the send that queues it. */
+interface PreparedSend {
+  sms: PreparedSms;
+  summary: SendSummary;
+  send(): Promise<RecipientOutcome[]>;
+}
+
 function register(RED: NodeAPI): void {
   function AcsSms(this: Node, def: AcsSmsDef) {
     RED.nodes.createNode(this, def);
@@ -56,31 +63,47 @@ function register(RED: NodeAPI): void {
 
     handleInput(RED, this, "send SMS", async (msg, send) => {
       resource = configuredResource(RED, def.config);
-      const field = (value: string, type: string) => ({ value, type });
       const optOutAction = optOutActionOf(def.operation);
       if (optOutAction && def.operation) {
-        const input = {
-          from: await evaluateText(RED, this, msg, field(def.from, def.fromType || "str")),
-          to: await evaluateTyped(RED, this, msg, field(def.to, def.toType || "msg")),
-          defaultRegion: def.defaultRegion,
-        };
-        send(await runOptOutOperation(resource.clients(), def.operation, optOutAction, input, msg, closing.signal));
+        send(await optOutOperation(resource, def.operation, optOutAction, msg));
         return;
       }
+      const prepared = await prepareSend(resource, msg);
+      // Only what the send needs stays in this frame while the msg waits in the queue.
+      const outcomes = await prepared.send();
+      const failed = outcomes.filter((outcome) => outcome.status === "failed").length;
+      if (failed > 0) this.status({ fill: "red", shape: "ring", text: statusText(RED, "acs-sms.status.someFailed", { failed, total: outcomes.length }) });
+      await sendResults(msg, outcomes, prepared.sms, prepared.summary, def.outputMode === "single" ? "single" : "perRecipient", {
+        clone: RED.util.cloneMessage,
+        send: (messages) => send([messages]),
+        recipients: recipientProperty(RED, def),
+      });
+    });
+
+    const optOutOperation = async (resource: AcsResource, operation: SmsOperation, action: NonNullable<ReturnType<typeof optOutActionOf>>, msg: NodeMessageInFlow) => {
+      const input = {
+        from: await evaluateText(RED, this, msg, { value: def.from, type: def.fromType || "str" }),
+        to: await evaluateTyped(RED, this, msg, { value: def.to, type: def.toType || "msg" }),
+        defaultRegion: def.defaultRegion,
+      };
+      return runOptOutOperation(resource.clients(), operation, action, input, msg, closing.signal);
+    };
+
+    /** Evaluates and checks the msg's SMS; the returned send() queues it (its requests hold a few fields, not this frame). */
+    const prepareSend = async (resource: AcsResource, msg: NodeMessageInFlow): Promise<PreparedSend> => {
       const sms = await prepareSms({
-        from: await evaluateText(RED, this, msg, field(def.from, def.fromType || "str")),
-        to: await evaluateTyped(RED, this, msg, field(def.to, def.toType || "msg")),
-        message: await evaluateText(RED, this, msg, field(def.message, def.messageType || "msg")),
+        from: await evaluateText(RED, this, msg, { value: def.from, type: def.fromType || "str" }),
+        to: await evaluateTyped(RED, this, msg, { value: def.to, type: def.toType || "msg" }),
+        message: await evaluateText(RED, this, msg, { value: def.message, type: def.messageType || "msg" }),
         defaultRegion: def.defaultRegion,
         mms: def.mms === true,
-        attachments: def.mms ? await evaluateTyped(RED, this, msg, field(def.attachments, def.attachmentsType || "msg")) : undefined,
+        attachments: def.mms ? await evaluateTyped(RED, this, msg, { value: def.attachments, type: def.attachmentsType || "msg" }) : undefined,
       });
       const correlationId = await correlationIdOf(RED, this, msg, def);
       if (sms.segments && sms.message.length > SMS_LONG_MESSAGE_LENGTH && !warnedLong) {
         warnedLong = true;
         this.warn(statusText(RED, "acs-sms.warnings.longMessage", { length: sms.message.length, segments: sms.segments.segments, encoding: sms.segments.encoding }));
       }
-
       const clients = resource.clients();
       const queue = resource.sendQueue("sms", sms.from.value);
       status.watch(queue);
@@ -89,24 +112,19 @@ function register(RED: NodeAPI): void {
       // Each request's recipients are remembered as soon as it is answered: a delivery report may
       // arrive before the other requests of the same msg are sent.
       const context = { queue, owner: this, onBatch: correlationRecorder(resource.correlation, summary), signal: closing.signal, stop: stopping.signal };
-      const optedOut = def.skipOptedOut === true ? await checkOptOuts(resource, sms.from.value, sms.to) : new Set<string>();
-      const recipients = sms.to.filter((to) => !optedOut.has(to));
-      const sent: RecipientOutcome[] =
-        recipients.length === 0
-          ? []
-          : sms.attachments
-            ? await sendMms(clients, { from: sms.from.value, to: recipients, message: sms.message, attachments: sms.attachments }, context)
-            : await sendSms(clients.sms(), { from: sms.from.value, to: recipients, message: sms.message, enableDeliveryReport: def.deliveryReport !== false, tag: correlationId }, context);
-      const outcomes = withSkipped(sms.to, optedOut, sent);
-
-      const failed = outcomes.filter((outcome) => outcome.status === "failed").length;
-      if (failed > 0) this.status({ fill: "red", shape: "ring", text: statusText(RED, "acs-sms.status.someFailed", { failed, total: outcomes.length }) });
-      await sendResults(msg, outcomes, sms, summary, def.outputMode === "single" ? "single" : "perRecipient", {
-        clone: RED.util.cloneMessage,
-        send: (messages) => send([messages]),
-        recipients: recipientProperty(RED, def),
-      });
-    });
+      const optedOut = def.skipOptedOut === true ? await checkOptOuts(resource, sms.from.value, sms.to) : undefined;
+      const recipients = optedOut ? sms.to.filter((to) => !optedOut.has(to)) : sms.to;
+      const send = async (): Promise<RecipientOutcome[]> => {
+        const sent: RecipientOutcome[] =
+          recipients.length === 0
+            ? []
+            : sms.attachments
+              ? await sendMms(clients, { from: sms.from.value, to: recipients, message: sms.message, attachments: sms.attachments }, context)
+              : await sendSms(clients.sms(), { from: sms.from.value, to: recipients, message: sms.message, enableDeliveryReport: def.deliveryReport !== false, tag: correlationId }, context);
+        return optedOut ? withSkipped(sms.to, optedOut, sent) : sent;
+      };
+      return { sms, summary, send };
+    };
 
     async function checkOptOuts(resource: AcsResource, from: string, to: string[]): Promise<Set<string>> {
       try {
