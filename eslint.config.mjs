@@ -3,7 +3,7 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", ".node-red/", ".ci/", "test-artifacts/", "**/*.html"] },
+  { ignores: ["dist/", "sandbox/dist/", "node_modules/", ".node-red/", ".ci/", "test-artifacts/", "**/*.html"] },
   eslint.configs.recommended,
   ...tseslint.configs.strict,
   {
@@ -49,5 +49,24 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  // The sandbox package's bin and build script: CommonJS as Node.js runs them.
+  {
+    files: ["sandbox/**/*.js"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: Object.fromEntries(["require", "__dirname", "process", "console"].map((name) => [name, "readonly"]))
+    },
+    rules: { "@typescript-eslint/no-require-imports": "off" }
+  },
+  // The sandbox UI's one script runs in the browser as written (no bundler).
+  {
+    files: ["emulator/ui/static/**/*.js"],
+    languageOptions: {
+      sourceType: "script",
+      globals: Object.fromEntries(
+        ["window", "document", "location", "history", "fetch", "EventSource", "DOMParser", "Node", "CSS", "console"].map((name) => [name, "readonly"])
+      )
+    }
   }
 );

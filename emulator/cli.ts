@@ -10,7 +10,7 @@ import { startSandbox } from "./index";
 
 export const DEFAULT_SANDBOX_PORT = 5443;
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   const stateDir = resolve(process.env.SANDBOX_STATE_DIR ?? ".sandbox");
   const customDomains = (process.env.SANDBOX_CUSTOM_DOMAINS ?? "")
     .split(",")
@@ -35,6 +35,8 @@ async function main(): Promise<void> {
   console.log(`  Event Grid namespace: endpoint=${ns.endpoint};key=${ns.key};topic=${ns.topic};subscription=${ns.subscription}`);
   const entra = sandbox.entra;
   console.log(`  Entra ID:          authorityHost=${entra.authorityHost};tenantId=${entra.tenantId};clientId=${entra.clientId};clientSecret=${entra.clientSecret}`);
+  // Exactly this form, so a script can read the address.
+  console.log(`  sandbox UI: ${sandbox.uiUrl}`);
   console.log("Press Ctrl+C to stop.");
 
   let stopping = false;
@@ -62,9 +64,12 @@ function numberFromEnv(name: string, fallback: number): number {
   return value;
 }
 
-if (require.main === module) {
+/** Starts the CLI; exits with 1 when the sandbox cannot start (the package's bin calls this). */
+export function run(): void {
   main().catch((error: unknown) => {
     console.error("sandbox: could not start:", error instanceof Error ? error.message : error);
     process.exit(1);
   });
 }
+
+if (require.main === module) run();

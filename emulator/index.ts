@@ -26,6 +26,8 @@ import { createRequestListener, listenHttps } from "./http/server";
 import type { SandboxServices } from "./handlers/services";
 import { SandboxStore } from "./state/store";
 import type { OutcomeRule } from "./state/types";
+import { SandboxActivity, observeDataPlane } from "./ui/activity";
+import { createSandboxUi } from "./ui/server";
 
 /**
  * The sandbox's well-known development access key (like Azurite's account key): public, printed,
@@ -94,6 +96,10 @@ export interface Sandbox {
   entra: SandboxEntra;
   store: SandboxStore;
   clock: Clock;
+  /** The change feed the sandbox UI follows ("change" events; published events, 429s, typing). */
+  activity: SandboxActivity;
+  /** The sandbox UI: `https://127.0.0.1:PORT/_sandbox/ui/` */
+  uiUrl: string;
   /**
    * Issues a token outside the Identity API's 60..1440 minute range (a negative lifetime gives an
    * expired one), so tests can prove the Bearer checks without waiting an hour.
@@ -112,10 +118,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const certificates = await loadOrCreateCertificates(options.stateDir);
 
   const store = new SandboxStore();
+  const activity = new SandboxActivity();
+  store.onReset(() => activity.reset());
   const outcomes = new Outcomes(options.rules ?? []);
-  const broker = new EventGridBroker({ clock, topic });
+  const broker = new EventGridBroker({ clock, topic, onAttempt: () => activity.changed("delivery") });
   const namespace = new EventGridNamespace(clock, options.namespace, options.stateDir);
-  const reports = createReportScheduler({ clock, outcomes, broker: routeToNamespace(broker, namespace), store, topic });
+  const routed = routeToNamespace(broker, namespace);
+  const publisher = {
+    publish(events: Parameters<EventGridBroker["publish"]>[0]) {
+      routed.publish(events);
+      activity.published(events);
+    },
+  };
+  const reports = createReportScheduler({ clock, outcomes, broker: publisher, store, topic });
   const entra = new EntraAuthority(sandboxApplication(resourceName));
   const faults = new FaultInjector(options.faults ?? {});
   let latencyMs = checkLatency(options.latencyMs ?? 0);
@@ -128,13 +143,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     tokens: new TokenAuthority(resourceId),
     quotaTracker,
     quotas: resolveQuotas(options.quotas),
-    hooks: reports,
+    hooks: { ...reports, chatTyping: (threadId, userId) => activity.typing(threadId, userId) },
     outcomes,
     resourceName,
     resourceId,
     customDomains: options.customDomains ?? []
   };
 
+  const settings = () => ({ quotas: services.quotas, latencyMs, faults: faults.current(), defaultQuotas: DEFAULT_QUOTAS });
   const control = createControl({
     store,
     broker,
@@ -154,7 +170,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         if (typeof value !== "object" || value === null) throw new Error("faults must be an object");
         faults.set(value as FaultOptions);
       },
-      settings: () => ({ quotas: services.quotas, latencyMs, faults: faults.current(), defaultQuotas: DEFAULT_QUOTAS })
+      settings
     }
   });
 
@@ -167,6 +183,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...namespaceRoutes(namespace),
     ...entraRoutes(entra)
   ];
+  const ui = createSandboxUi({
+    store,
+    control,
+    activity,
+    issueToken: (userId) => services.tokens.issue(userId, ["chat"], 60 * 60_000).token,
+    settings,
+    namespace: () => control.namespace(),
+  });
   const listener = createRequestListener({
     services,
     routes,
@@ -175,9 +199,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     entra,
     faults,
     latencyMs: () => latencyMs,
-    handleControlRequest: (req, res, url) => control.handleControlRequest(req, res, url)
+    handleControlRequest: async (req, res, url) => {
+      if (ui.refuse(req, res, url) || (await ui.handle(req, res, url))) return true;
+      const handled = await control.handleControlRequest(req, res, url);
+      if (handled && req.method !== "GET") activity.changed("control");
+      return handled;
+    }
   });
-  const running = await listenHttps({ host, port: options.port ?? 0, cert: certificates.cert, key: certificates.key }, listener);
+  const running = await listenHttps(
+    { host, port: options.port ?? 0, cert: certificates.cert, key: certificates.key },
+    observeDataPlane(activity, listener)
+  );
   const urlHost = host.includes(":") ? `[${host}]` : host;
   const endpoint = `https://${urlHost}:${running.port}/`;
   broker.setValidationBaseUrl(`${endpoint}_sandbox/eventgrid/validate`);
@@ -196,6 +228,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     entra: { authorityHost: endpoint, ...entra.application },
     store,
     clock,
+    activity,
+    uiUrl: `${endpoint}_sandbox/ui/`,
     issueToken: (userId, tokenOptions = {}) =>
       services.tokens.issue(userId, tokenOptions.scopes ?? ["chat"], tokenOptions.lifetimeMs ?? 60 * 60_000),
     close() {

@@ -1,5 +1,5 @@
 // acs-config: how to reach one Azure Communication Services resource. Owns the shared SDK clients,
-// the chat service identity, the send queues and the correlation store (see lib/acs-resource.ts),
+// the chat service identity, the send queues and the correlation store (see lib/connection/resource.ts),
 // and serves the editor's "Test connection" button.
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import { AcsResource, CLOSE_GRACE_MS, DEFAULT_RECORD_TTL_HOURS, MAX_RECORDS } from "./lib/connection/resource";

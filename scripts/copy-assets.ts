@@ -1,5 +1,5 @@
 // Copies what tsc does not emit (editor html, locales, icons) next to the built node files,
-// where Node-RED's registry looks for them.
+// where Node-RED's registry looks for them, and the sandbox UI's static files next to its server.
 import { cpSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 
@@ -12,3 +12,5 @@ for (const file of readdirSync(source)) {
 }
 cpSync(join(source, "locales"), join(target, "locales"), { recursive: true });
 cpSync(join(root, "icons"), join(target, "icons"), { recursive: true });
+// The sandbox UI's page, script and styles, served from beside the built emulator/ui/server.js.
+cpSync(join(root, "emulator", "ui", "static"), join(root, "dist", "emulator", "ui", "static"), { recursive: true });

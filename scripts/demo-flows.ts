@@ -4,6 +4,7 @@
 // the flows expose, so the sandbox can be subscribed to them.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { AdvancedFilter } from "../emulator/eventgrid/types";
 import { PROJECT_ROOT } from "./embedded-node-red";
 
 export type FlowNode = Record<string, unknown> & { id: string; type: string };
@@ -90,6 +91,8 @@ export function scaleDelays(flow: FlowNode[], factor: number): FlowNode[] {
 
 export interface EventWebhook {
   nodeId: string;
+  /** The tab the node is on. */
+  tabId: string;
   /** The node's path as routed (leading slash). */
   path: string;
   /** The ACS event types the node emits ("other" dropped); empty means every type. */
@@ -106,6 +109,7 @@ export function eventWebhooks(flow: FlowNode[]): EventWebhook[] {
       const types = Array.isArray(node.eventTypes) ? node.eventTypes.filter((type): type is string => typeof type === "string") : [];
       return {
         nodeId: node.id,
+        tabId: String(node.z),
         path: path.startsWith("/") ? path : `/${path}`,
         eventTypes: types.includes("other") ? [] : types,
       };
@@ -160,4 +164,71 @@ export function splitCredentials(flow: FlowNode[]): { flow: FlowNode[]; credenti
     return rest as FlowNode;
   });
   return { flow: stripped, credentials };
+}
+
+/** The sender number and email address every example uses; the demo gives each tab its own. */
+export const EXAMPLE_SMS_SENDER = "+18005550100";
+export const EXAMPLE_EMAIL_SENDER = "DoNotReply@sandbox.azurecomm.net";
+
+export interface TabSender {
+  sms: string;
+  email: string;
+}
+
+/**
+ * What one tab sends from in the demo: its own number and address, so that Event Grid can route each
+ * tab's events to that tab alone. The two-way example keeps the examples' number: it is the one the
+ * customer texts.
+ */
+export function tabSender(example: string): TabSender {
+  if (example === "two-way-sms") return { sms: EXAMPLE_SMS_SENDER, email: EXAMPLE_EMAIL_SENDER };
+  const index = Math.max(0, exampleNames().indexOf(example));
+  return { sms: `+1800555${String(101 + index).padStart(4, "0")}`, email: `${example}@sandbox.azurecomm.net` };
+}
+
+/** The flow with its sends from `sender` instead of the examples' shared number and address. */
+export function withSender(flow: FlowNode[], sender: TabSender): FlowNode[] {
+  return flow.map((node) => {
+    if (node.type === "acs-sms" && (node.fromType ?? "str") === "str" && node.from === EXAMPLE_SMS_SENDER) return { ...node, from: sender.sms };
+    if (node.type === "acs-email" && (node.senderType ?? "str") === "str" && node.sender === EXAMPLE_EMAIL_SENDER) return { ...node, sender: sender.email };
+    return { ...node };
+  });
+}
+
+/** Event types that name the tab's sender, and the data key that holds it. */
+const OWN_EVENTS: { types: string[]; key: string; of: (sender: TabSender) => string }[] = [
+  { types: ["Microsoft.Communication.SMSDeliveryReportReceived"], key: "data.from", of: (sender) => sender.sms },
+  { types: ["Microsoft.Communication.SMSReceived"], key: "data.to", of: (sender) => sender.sms },
+  {
+    types: ["Microsoft.Communication.EmailDeliveryReportReceived", "Microsoft.Communication.EmailEngagementTrackingReportReceived"],
+    key: "data.sender",
+    of: (sender) => sender.email,
+  },
+];
+
+export interface TabSubscription {
+  includedEventTypes: string[];
+  advancedFilters: AdvancedFilter[];
+}
+
+/**
+ * The Event Grid subscriptions that give one tab's webhook the events of that tab's sender only: one
+ * per kind of sender key (an SMS report's from, an inbound SMS's to, an email's sender), each with an
+ * advanced filter, plus one for the types that name no sender (chat).
+ */
+export function tabSubscriptions(webhook: EventWebhook, sender: TabSender): TabSubscription[] {
+  const wanted = (types: string[]) => (webhook.eventTypes.length === 0 ? types : types.filter((type) => webhook.eventTypes.includes(type)));
+  const subscriptions: TabSubscription[] = [];
+  for (const own of OWN_EVENTS) {
+    const types = wanted(own.types);
+    if (types.length > 0) subscriptions.push({ includedEventTypes: types, advancedFilters: [{ operatorType: "StringIn", key: own.key, values: [own.of(sender)] }] });
+  }
+  const owned = OWN_EVENTS.flatMap((own) => own.types);
+  if (webhook.eventTypes.length === 0) {
+    subscriptions.push({ includedEventTypes: [], advancedFilters: [{ operatorType: "StringNotIn", key: "eventType", values: owned }] });
+  } else {
+    const rest = webhook.eventTypes.filter((type) => !owned.includes(type));
+    if (rest.length > 0) subscriptions.push({ includedEventTypes: rest, advancedFilters: [] });
+  }
+  return subscriptions;
 }

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { startSandbox, type Sandbox } from "../emulator";
 import { DEMO_EMAIL_QUOTA, DEMO_RULES, guideLines, type GuideContext } from "./demo-guide";
-import { combineExamples, eventWebhooks, exampleNames, readExample, scaleDelays, splitCredentials, type FlowNode } from "./demo-flows";
+import { combineExamples, eventWebhooks, exampleNames, readExample, scaleDelays, splitCredentials, tabSender, tabSubscriptions, withSender, type FlowNode } from "./demo-flows";
 import { DURABLE_CONTEXT_STORAGE, PROJECT_ROOT, startEmbeddedNodeRed, type EmbeddedNodeRed } from "./embedded-node-red";
 
 const userDir = resolve(process.env.NODE_RED_USER_DIR || join(PROJECT_ROOT, ".node-red"));
@@ -46,7 +46,11 @@ function configure(node: FlowNode, sandbox: Sandbox | undefined): FlowNode {
 
 /** Writes every example as a tab, on one connection; the credentials go where Node-RED keeps them. */
 function writeExampleFlows(sandbox: Sandbox | undefined, delayScale: number): void {
-  const examples = exampleNames().map((name) => scaleDelays(readExample(name), delayScale).map((node) => configure(node, sandbox)));
+  // With the sandbox, each tab sends from its own number and address, so its events reach it alone.
+  const examples = exampleNames().map((name) => {
+    const flow = scaleDelays(readExample(name), delayScale).map((node) => configure(node, sandbox));
+    return sandbox ? withSender(flow, tabSender(name)) : flow;
+  });
   const { flow, credentials } = splitCredentials(combineExamples(examples));
   if (!sandbox) {
     for (const node of flow) if (node.type === "acs-config") credentials[node.id] = { connectionString: "${ACS_CONNECTION_STRING}" };
@@ -71,17 +75,26 @@ function isFirstDemoFlowFile(): boolean {
   return flows.length > 0 && flows.every((node) => node.id === "acs-demo-tab" || node.id === "acs-demo-config");
 }
 
-/** Subscribes the sandbox's Event Grid to every acs-events node of the flows; says which. */
+/**
+ * Subscribes the sandbox's Event Grid to every acs-events node of the flows; says which. A node on an
+ * example's tab gets only that tab's events (filtered by the tab's sender); any other node gets every
+ * event of its types.
+ */
 async function subscribeWebhooks(sandbox: Sandbox, nodeRed: EmbeddedNodeRed, flows: FlowNode[], secret: string): Promise<string[]> {
   const lines: string[] = [];
+  const exampleOfTab = new Map(exampleNames().map((name) => [readExample(name).find((node) => node.type === "tab")?.id, name]));
   for (const webhook of eventWebhooks(flows)) {
+    const example = exampleOfTab.get(webhook.tabId);
+    const filters = example ? tabSubscriptions(webhook, tabSender(example)) : [{ includedEventTypes: webhook.eventTypes, advancedFilters: [] }];
     try {
-      await sandbox.control.subscribe({
-        endpoint: `${nodeRed.url.replace(/\/$/, "")}${webhook.path}?code=${encodeURIComponent(secret)}`,
-        name: `demo-${webhook.nodeId}`,
-        includedEventTypes: webhook.eventTypes,
-      });
-      lines.push(`${webhook.path} (subscribed)`);
+      for (const [index, filter] of filters.entries()) {
+        await sandbox.control.subscribe({
+          endpoint: `${nodeRed.url.replace(/\/$/, "")}${webhook.path}?code=${encodeURIComponent(secret)}`,
+          name: `demo-${webhook.nodeId}-${index}`,
+          ...filter,
+        });
+      }
+      lines.push(`${webhook.path} (subscribed${example ? ", this tab's events only" : ""})`);
     } catch (err) {
       lines.push(`${webhook.path} NOT subscribed: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -138,6 +151,9 @@ async function main(): Promise<void> {
 
   if (sandbox) {
     console.log(`ACS sandbox:      ${sandbox.endpoint} (CA: ${join(stateDir, "ca.pem")}; control API: ${sandbox.endpoint}_sandbox/)`);
+    console.log(`  sandbox UI: ${sandbox.uiUrl}`);
+    console.log(`                  the customer's side: their phones, mailboxes and chats; answer as the customer there`);
+    console.log(`                  each tab sends from its own number and address, so Event Grid brings it only its own events`);
     console.log(`                  +14255550199 is a phone that is off, kim@mailbox-gone.example bounces; 600 emails a minute`);
   } else {
     console.log("ACS:              the real service, from ACS_CONNECTION_STRING");
@@ -155,6 +171,7 @@ async function main(): Promise<void> {
   }
   printGuide(flows, {
     controlUrl: sandbox ? `${sandbox.endpoint}_sandbox/` : undefined,
+    uiUrl: sandbox?.uiUrl,
     caFile: join(stateDir, "ca.pem"),
     chatWaitSeconds: Math.round(300 * delayScale),
     contextDir: join(userDir, "context"),

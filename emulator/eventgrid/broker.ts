@@ -36,6 +36,8 @@ export interface EventGridBrokerOptions {
   maxLogEntries?: number;
   /** Random source for the duplicate rate (tests may make it deterministic). */
   random?: () => number;
+  /** Told of every attempt logged (the sandbox UI's live feed); must return quickly and never throw. */
+  onAttempt?: (entry: DeliveryLogEntry) => void;
 }
 
 interface Batch {
@@ -75,6 +77,7 @@ export class EventGridBroker {
   private readonly maxConcurrent: number;
   private readonly maxLogEntries: number;
   private readonly random: () => number;
+  private readonly onAttempt: (entry: DeliveryLogEntry) => void;
   private readonly client = new WebhookClient();
   private readonly subscriptions = new Map<string, Subscription>();
   private readonly log: DeliveryLogEntry[] = [];
@@ -90,6 +93,7 @@ export class EventGridBroker {
     this.maxConcurrent = options.maxConcurrentDeliveries ?? 8;
     this.maxLogEntries = options.maxLogEntries ?? 10_000;
     this.random = options.random ?? Math.random;
+    this.onAttempt = options.onAttempt ?? (() => undefined);
   }
 
   /** Set once the sandbox knows its address (any URL on it), so validationUrls point at its control API. */
@@ -158,7 +162,7 @@ export class EventGridBroker {
       if (subscription.state === "failed") continue;
       let added = false;
       for (const event of events) {
-        if (!matchesFilter(subscription.info, event.eventType, event.subject)) continue;
+        if (!matchesFilter(subscription.info, event)) continue;
         subscription.pending.push({ event, publishedAt });
         added = true;
       }
@@ -423,6 +427,7 @@ export class EventGridBroker {
     if (entry.error === undefined) delete entry.error;
     this.log.push(entry);
     if (this.log.length > this.maxLogEntries) this.log.splice(0, this.log.length - this.maxLogEntries);
+    this.onAttempt(entry);
   }
 
   private isIdle(): boolean {

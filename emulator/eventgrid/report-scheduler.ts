@@ -21,14 +21,14 @@ import type { EventGridEventShape } from "./types";
 import { optedOutOutcome, type EmailOutcomeKind, type Outcomes, type SmsOutcome } from "../state/outcomes";
 import type { ChatParticipantRecord, EmailRecord, SandboxHooks, SmsRecord, ChatMessageRecord } from "../state/types";
 
-/** The clock operations the scheduler needs (emulator/clock.ts provides them). */
+/** The clock operations the scheduler needs (emulator/state/clock.ts provides them). */
 export interface ReportClock {
   now(): number;
   setTimeout(fn: () => void, simMs: number): NodeJS.Timeout;
   clearTimeout(handle: NodeJS.Timeout): void;
 }
 
-/** The store operations the scheduler needs (emulator/store.ts provides them). */
+/** The store operations the scheduler needs (emulator/state/store.ts provides them). */
 export interface ReportStore {
   isOptedOut(from: string, to: string): boolean;
   setOptedOut(from: string, to: string, optedOut: boolean): void;

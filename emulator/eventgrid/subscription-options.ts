@@ -1,7 +1,7 @@
 // Checks and completes the options of a new subscription, with Event Grid's limits and defaults.
 import { randomUUID } from "node:crypto";
 import { checkWebhookUrl } from "./webhook-client";
-import type { DeliverySchema, SubscriptionInfo, SubscriptionOptions } from "./types";
+import type { AdvancedFilter, DeliverySchema, EventGridEventShape, SubscriptionInfo, SubscriptionOptions } from "./types";
 
 const schemas: readonly DeliverySchema[] = ["EventGridSchema", "CloudEventSchemaV1_0"];
 
@@ -51,16 +51,69 @@ export function resolveSubscription(options: SubscriptionOptions, sequence: numb
   if (options.subjectBeginsWith !== undefined) info.subjectBeginsWith = options.subjectBeginsWith;
   if (options.subjectEndsWith !== undefined) info.subjectEndsWith = options.subjectEndsWith;
   if (duplicates !== undefined) info.duplicates = { ...duplicates };
+  if (options.advancedFilters !== undefined) info.advancedFilters = checkAdvancedFilters(options.advancedFilters);
   return { info, url, ca: options.ca };
 }
 
-/** Event Grid's filters: event type list, then subject prefix/suffix (case-insensitive by default). */
-export function matchesFilter(info: SubscriptionInfo, eventType: string, subject: string): boolean {
+const operators: readonly AdvancedFilter["operatorType"][] = ["StringIn", "StringNotIn", "StringBeginsWith", "StringEndsWith", "StringContains"];
+
+function checkAdvancedFilters(filters: unknown): AdvancedFilter[] {
+  if (!Array.isArray(filters) || filters.length > 25) throw new Error("advancedFilters must be a list of at most 25 filters");
+  return filters.map((filter: Partial<AdvancedFilter> | null, index) => {
+    const where = `advancedFilters[${index}]`;
+    if (typeof filter !== "object" || filter === null) throw new Error(`${where} must be an object`);
+    if (!operators.includes(filter.operatorType as AdvancedFilter["operatorType"])) {
+      throw new Error(`${where}.operatorType: "${String(filter.operatorType)}" must be one of ${operators.join(", ")}`);
+    }
+    if (typeof filter.key !== "string" || filter.key === "") throw new Error(`${where}.key must be eventType, subject, id or data.<path>`);
+    if (!Array.isArray(filter.values) || filter.values.length === 0 || filter.values.some((value) => typeof value !== "string")) {
+      throw new Error(`${where}.values must be a non-empty list of strings`);
+    }
+    return { operatorType: filter.operatorType as AdvancedFilter["operatorType"], key: filter.key, values: [...filter.values] };
+  });
+}
+
+/** The event's value at an advanced filter's key, as text; undefined when it has none. */
+function valueAt(event: EventGridEventShape, key: string): string | undefined {
+  const lower = key.toLowerCase();
+  if (lower === "eventtype") return event.eventType;
+  if (lower === "subject") return event.subject;
+  if (lower === "id") return event.id;
+  if (!lower.startsWith("data.")) return undefined;
+  let value: unknown = event.data;
+  for (const part of key.slice("data.".length).split(".")) {
+    if (typeof value !== "object" || value === null || !Object.hasOwn(value, part)) return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : undefined;
+}
+
+function matchesAdvanced(filter: AdvancedFilter, event: EventGridEventShape): boolean {
+  const value = valueAt(event, filter.key)?.toLowerCase();
+  const values = filter.values.map((v) => v.toLowerCase());
+  if (value === undefined) return filter.operatorType === "StringNotIn";
+  switch (filter.operatorType) {
+    case "StringIn":
+      return values.includes(value);
+    case "StringNotIn":
+      return !values.includes(value);
+    case "StringBeginsWith":
+      return values.some((v) => value.startsWith(v));
+    case "StringEndsWith":
+      return values.some((v) => value.endsWith(v));
+    case "StringContains":
+      return values.some((v) => value.includes(v));
+  }
+}
+
+/** Event Grid's filters: event type list, subject prefix/suffix (case-insensitive by default), advanced filters. */
+export function matchesFilter(info: SubscriptionInfo, event: EventGridEventShape): boolean {
+  const { eventType, subject } = event;
   if (info.includedEventTypes.length > 0 && !info.includedEventTypes.some((type) => type.toLowerCase() === eventType.toLowerCase())) {
     return false;
   }
   const lowerSubject = subject.toLowerCase();
   if (info.subjectBeginsWith !== undefined && !lowerSubject.startsWith(info.subjectBeginsWith.toLowerCase())) return false;
   if (info.subjectEndsWith !== undefined && !lowerSubject.endsWith(info.subjectEndsWith.toLowerCase())) return false;
-  return true;
+  return (info.advancedFilters ?? []).every((filter) => matchesAdvanced(filter, event));
 }

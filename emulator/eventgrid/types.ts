@@ -42,6 +42,14 @@ export interface DuplicateDeliveryOptions {
   rate?: number;
 }
 
+/** Event Grid's string advanced filters (case-insensitive). An event without the key does not match. */
+export interface AdvancedFilter {
+  operatorType: "StringIn" | "StringNotIn" | "StringBeginsWith" | "StringEndsWith" | "StringContains";
+  /** `eventType`, `subject`, `id`, or `data.<path>` (dots between nested keys). */
+  key: string;
+  values: string[];
+}
+
 export interface SubscriptionOptions {
   /** Webhook URL: https://..., or http:// on a loopback host. */
   endpoint: string;
@@ -52,6 +60,8 @@ export interface SubscriptionOptions {
   includedEventTypes?: string[];
   subjectBeginsWith?: string;
   subjectEndsWith?: string;
+  /** All must match (AND), as Event Grid evaluates them. */
+  advancedFilters?: AdvancedFilter[];
   /** 1..5000, default 1. */
   maxEventsPerBatch?: number;
   /** 1..30, default 30. */
@@ -72,6 +82,7 @@ export interface SubscriptionInfo {
   includedEventTypes: string[];
   subjectBeginsWith?: string;
   subjectEndsWith?: string;
+  advancedFilters?: AdvancedFilter[];
   maxEventsPerBatch: number;
   maxDeliveryAttempts: number;
   eventTimeToLiveInMinutes: number;

@@ -438,8 +438,9 @@ function listReadReceipts(services: SandboxServices, request: RequestInfo): Serv
 }
 
 function sendTyping(services: SandboxServices, request: RequestInfo): ServiceResponse {
-  const { thread } = threadForCaller(services, request);
+  const { thread, caller } = threadForCaller(services, request);
   refuseLargeThread(thread, "Typing notifications are");
+  services.hooks.chatTyping?.(thread.id, caller);
   return { status: 200 };
 }
 

@@ -5,6 +5,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { TokenAuthority } from "../auth/tokens";
 import type { Clock } from "../state/clock";
 import { tooManyRequests, type ServiceResponse } from "../http/errors";
+import type { RoutePattern } from "../http/routing";
 import type { FaultChannel } from "../state/faults";
 import type { QuotaTracker, RateLimits, ResolvedQuotas } from "../state/quotas";
 import type { SandboxStore } from "../state/store";
@@ -45,9 +46,7 @@ export interface RequestInfo {
   signal?: AbortSignal;
 }
 
-export interface Route {
-  method: string;
-  pattern: RegExp;
+export interface Route extends RoutePattern {
   channel: FaultChannel;
   /**
    * hmac: an HMAC-SHA256 signature with the access key, or an Entra ID token for ACS; bearer: an

@@ -8,7 +8,7 @@ import type { EventGridNamespace, NamespaceSnapshot } from "../eventgrid/namespa
 import type { DeadLetterEntry, DeliveryLogEntry, EventGridEventShape, SubscriptionInfo, SubscriptionOptions } from "../eventgrid/types";
 import type { Outcomes } from "../state/outcomes";
 import { ScenarioError } from "../eventgrid/report-scheduler";
-import { findRoute } from "./server";
+import { findRoute, type RoutePattern } from "./routing";
 import type { EmailEngagementRequest, InboundSms, ReportScheduler } from "../eventgrid/report-scheduler";
 import type { SandboxCounters, SandboxStore, StoredChatMessage } from "../state/store";
 import type { EmailRecord, MmsRecord, OutcomeRule, SmsRecord } from "../state/types";
@@ -221,9 +221,7 @@ interface RouteResult {
   body?: unknown;
 }
 
-interface Route {
-  method: string;
-  pattern: RegExp;
+interface Route extends RoutePattern {
   handler: RouteHandler;
 }
 

@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { ACS_AUDIENCE, EVENTGRID_AUDIENCE, type EntraAuthority } from "../auth/entra";
 import { verifyHmac } from "../auth/hmac";
 import { ServiceError, serviceError, smsUnauthorized, type ServiceResponse } from "./errors";
+import { findRoute } from "./routing";
 import type { FaultInjector } from "../state/faults";
 import type { RequestInfo, Route, SandboxServices } from "../handlers/services";
 
@@ -107,25 +108,6 @@ async function handle(deps: RequestPipelineDeps, req: IncomingMessage, res: Serv
     return;
   }
   respond(res, response);
-}
-
-/**
- * The route for `method` on `path` with its decoded path parameters, or what is missing: no route
- * has the path (404), or none of those that have it takes the method (405).
- */
-export function findRoute<R extends { method: string; pattern: RegExp }>(
-  routes: R[],
-  method: string,
-  path: string
-): { route: R; params: string[] } | { missing: "path" | "method" } {
-  let pathKnown = false;
-  for (const route of routes) {
-    const match = route.pattern.exec(path);
-    if (!match) continue;
-    if (route.method === method) return { route, params: match.slice(1).map((p) => decodeURIComponent(p)) };
-    pathKnown = true;
-  }
-  return { missing: pathKnown ? "method" : "path" };
 }
 
 function authenticate(deps: RequestPipelineDeps, route: Route, request: RequestInfo, pathAndQuery: string): void {

@@ -27,7 +27,7 @@ export interface ResolvedQuotas {
   chat: { sendMessagePerThread: RateLimits | null; listReadReceiptsPerUser: RateLimits | null };
 }
 
-/** The service's published limits (ACS-FACTS.md). */
+/** The service's published limits (Azure Communication Services service limits). */
 export const DEFAULT_QUOTAS: ResolvedQuotas = {
   sms: {
     tollFree: { perMinute: 200 },

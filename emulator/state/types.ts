@@ -74,6 +74,8 @@ export interface SandboxHooks {
   chatParticipantsAdded(threadId: string, addedBy: string, added: ChatParticipantRecord[]): void;
   chatParticipantRemoved(threadId: string, removedBy: string, removed: ChatParticipantRecord): void;
   chatThreadDeleted(threadId: string, deletedBy: string): void;
+  /** A user said they are typing (no event follows; the sandbox UI shows it). */
+  chatTyping?(threadId: string, userId: string): void;
 }
 
 /** One scripted outcome, chosen by the first rule whose pattern matches the recipient. */

@@ -6,13 +6,11 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startEmbeddedNodeRed, type EmbeddedNodeRed } from "../../scripts/embedded-node-red";
+import { ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH } from "../helpers/chromium";
 
 const root = resolve(__dirname, "..", "..", "..");
-export const ARTIFACTS = join(root, "test-artifacts");
 const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { "node-red": { nodes: Record<string, string> } };
 const paletteTypes = Object.keys(manifest["node-red"].nodes).filter((type) => type !== "acs-config");
-
-export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 describe("editor in Chromium", function () {
   this.timeout(120_000);
@@ -24,7 +22,7 @@ describe("editor in Chromium", function () {
   before(async () => {
     userDir = mkdtempSync(join(tmpdir(), "acs-editor-"));
     nodeRed = await startEmbeddedNodeRed({ userDir, logLevel: "warn" });
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(nodeRed.url);
     await page.waitForSelector(".red-ui-palette-node", { timeout: 60_000 });

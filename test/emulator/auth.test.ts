@@ -11,10 +11,10 @@ import {
   identityClient,
   rawRequest,
   restError,
+  type Sandbox,
+  serviceSandboxPerSuite,
   smsClient,
-  startServiceSandbox,
-  wrongKeyConnectionString,
-  type Sandbox
+  wrongKeyConnectionString
 } from "./service-fixture";
 
 /** Runs after the SDK signed the request and signs it again, correctly, after `tamper`. */
@@ -46,12 +46,7 @@ function resign(accessKey: string, tamper: { date?: Date; body?: (body: string) 
 describe("sandbox authentication", function () {
   let sandbox: Sandbox;
 
-  before(async function () {
-    sandbox = await startServiceSandbox();
-  });
-  after(async function () {
-    await sandbox.close();
-  });
+  serviceSandboxPerSuite((started) => (sandbox = started));
 
   describe("HMAC", function () {
     it("accepts a request the policy re-signs correctly (the tampering policy itself is sound)", async function () {

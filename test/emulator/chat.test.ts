@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import type { ChatMessage, ChatThreadClient } from "@azure/communication-chat";
 import type { CommunicationUserIdentifier } from "@azure/communication-common";
-import { chatClient, chatUser, identityClient, rawRequest, restError, startServiceSandbox, type Sandbox } from "./service-fixture";
+import { chatClient, chatUser, identityClient, rawRequest, restError, type Sandbox, serviceSandboxPerSuite } from "./service-fixture";
 import { specExample } from "../helpers/spec-examples";
 
 type User = { id: string; token: string };
@@ -31,13 +31,10 @@ describe("sandbox chat", function () {
   let bob: User;
   let eve: User;
 
-  before(async function () {
-    sandbox = await startServiceSandbox({ quotas: { chat: { sendMessagePerThread: null, listReadReceiptsPerUser: null } } });
+  serviceSandboxPerSuite(async (started) => {
+    sandbox = started;
     [alice, bob, eve] = await Promise.all([chatUser(sandbox), chatUser(sandbox), chatUser(sandbox)]);
-  });
-  after(async function () {
-    await sandbox.close();
-  });
+  }, { quotas: { chat: { sendMessagePerThread: null, listReadReceiptsPerUser: null } } });
 
   async function threadWithBob(topic = "Lunch"): Promise<ChatThreadClient> {
     const created = await chatClient(sandbox, alice.token).createChatThread({ topic }, { participants: [{ id: who(bob), displayName: "Bob" }] });
@@ -187,6 +184,8 @@ describe("sandbox chat", function () {
     let crowd: CommunicationUserIdentifier[];
 
     before(async function () {
+      // 250 identities at once: seconds on a busy machine.
+      this.timeout(120_000);
       crowd = await manyUsers(sandbox, 250);
     });
 
@@ -332,15 +331,11 @@ describe("sandbox chat send rate limit", function () {
   let sandbox: Sandbox;
   let alice: User;
 
-  before(async function () {
-    realTime = await startServiceSandbox({ timeScale: 1 });
-    sandbox = await startServiceSandbox({ timeScale: 200 });
+  serviceSandboxPerSuite((started) => (realTime = started), { timeScale: 1 });
+  serviceSandboxPerSuite(async (started) => {
+    sandbox = started;
     alice = await chatUser(sandbox);
-  });
-  after(async function () {
-    await realTime.close();
-    await sandbox.close();
-  });
+  }, { timeScale: 200 });
 
   it("answers the 11th message within 10 s with 429 and Retry-After", async function () {
     const user = await chatUser(realTime);

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import type { EmailMessage } from "@azure/communication-email";
-import { emailClient, restError, signedRequest, startServiceSandbox, wrongKeyConnectionString, type Sandbox } from "./service-fixture";
+import { emailClient, restError, type Sandbox, serviceSandboxPerSuite, signedRequest, startServiceSandbox, wrongKeyConnectionString } from "./service-fixture";
 import { specExample } from "../helpers/spec-examples";
 
 const SENDER = "DoNotReply@0f1e2d3c.azurecomm.net";
@@ -25,17 +25,12 @@ function message(overrides: Partial<EmailMessage> = {}): EmailMessage {
 describe("sandbox email", function () {
   let sandbox: Sandbox;
 
-  before(async function () {
-    sandbox = await startServiceSandbox({
+  serviceSandboxPerSuite((started) => (sandbox = started), {
       timeScale: 200,
       customDomains: ["contoso.test"],
       quotas: { email: { managed: null, custom: null } },
       rules: [{ match: "*@unreachable.test", outcome: "failed", channel: "email" }]
     });
-  });
-  after(async function () {
-    await sandbox.close();
-  });
   beforeEach(function () {
     sandbox.control.reset();
     sandbox.control.setFaults({});
@@ -154,19 +149,6 @@ describe("sandbox email", function () {
     assert.equal((response.json() as { id: string }).id, actualLocation.pathname.split("/").pop());
   });
 
-  it("answers the status poll as the GetOperationStatus examples do", async function () {
-    const accepted = await signedRequest(sandbox, "POST", "/emails:send?api-version=2025-09-01", message());
-    const location = new URL(String(accepted.headers["operation-location"]));
-    const running = await signedRequest(sandbox, "GET", `${location.pathname}${location.search}`);
-    assert.equal(running.status, 200);
-    assert.ok(running.headers["retry-after"] !== undefined, "Retry-After while not terminal");
-    assert.deepEqual(Object.keys(running.json() as object).sort(), Object.keys(specExample<EmailExample>("email", "GetOperationStatusReturnsNonTerminalStatus.json").responses["200"].body).sort());
-    await sleep(60);
-    const done = await signedRequest(sandbox, "GET", `${location.pathname}${location.search}`);
-    assert.deepEqual(done.json(), { ...specExample<EmailExample>("email", "GetOperationStatusReturnsSuccessTerminalStatus.json").responses["200"].body, id: (done.json() as { id: string }).id });
-    assert.equal(done.headers["retry-after"], undefined, "no Retry-After once terminal");
-  });
-
   it("answers an unknown operation with 404 in the common envelope", async function () {
     const response = await signedRequest(sandbox, "GET", `/emails/operations/${randomUUID()}?api-version=2025-09-01`);
     assert.equal(response.status, 404);
@@ -177,13 +159,8 @@ describe("sandbox email", function () {
 describe("sandbox email operation status", function () {
   let sandbox: Sandbox;
 
-  before(async function () {
-    // Running after 100 real ms, final after 500: slow enough to see each status.
-    sandbox = await startServiceSandbox({ timeScale: 10 });
-  });
-  after(async function () {
-    await sandbox.close();
-  });
+  // Running after 100 real ms, final after 500: slow enough to see each status.
+  serviceSandboxPerSuite((started) => (sandbox = started), { timeScale: 10 });
 
   it("moves NotStarted -> Running -> Succeeded over simulated time", async function () {
     const accepted = await signedRequest(sandbox, "POST", "/emails:send?api-version=2025-09-01", message());
@@ -196,6 +173,23 @@ describe("sandbox email operation status", function () {
       if (status !== seen[seen.length - 1]) seen.push(status);
     }
     assert.deepEqual(seen, ["NotStarted", "Running", "Succeeded"]);
+  });
+
+  it("answers the status poll as the GetOperationStatus examples do", async function () {
+    const accepted = await signedRequest(sandbox, "POST", "/emails:send?api-version=2025-09-01", message());
+    const location = new URL(String(accepted.headers["operation-location"]));
+    const poll = () => signedRequest(sandbox, "GET", `${location.pathname}${location.search}`);
+    const running = await poll();
+    assert.equal(running.status, 200);
+    assert.ok(running.headers["retry-after"] !== undefined, "Retry-After while not terminal");
+    assert.deepEqual(Object.keys(running.json() as object).sort(), Object.keys(specExample<EmailExample>("email", "GetOperationStatusReturnsNonTerminalStatus.json").responses["200"].body).sort());
+    let done = running;
+    while ((done.json() as { status: string }).status !== "Succeeded") {
+      await sleep(20);
+      done = await poll();
+    }
+    assert.deepEqual(done.json(), { ...specExample<EmailExample>("email", "GetOperationStatusReturnsSuccessTerminalStatus.json").responses["200"].body, id: (done.json() as { id: string }).id });
+    assert.equal(done.headers["retry-after"], undefined, "no Retry-After once terminal");
   });
 
   it("tells the SDK's poller to wait with Retry-After in real seconds", async function () {
@@ -212,14 +206,9 @@ describe("sandbox email operation status", function () {
 describe("sandbox email quotas", function () {
   let sandbox: Sandbox;
 
-  before(async function () {
-    // One email a simulated minute from a managed domain; at timeScale 60 the minute is one real
-    // second: long enough that the second send lands inside it on a busy machine, short for the retry.
-    sandbox = await startServiceSandbox({ timeScale: 60, quotas: { email: { managed: { perMinute: 1, perHour: null } } } });
-  });
-  after(async function () {
-    await sandbox.close();
-  });
+  // One email a simulated minute from a managed domain; at timeScale 60 the minute is one real
+  // second: long enough that the second send lands inside it on a busy machine, short for the retry.
+  serviceSandboxPerSuite((started) => (sandbox = started), { timeScale: 60, quotas: { email: { managed: { perMinute: 1, perHour: null } } } });
 
   it("answers 429 above the managed-domain quota and the SDK's retry then succeeds without a duplicate", async function () {
     const client = emailClient(sandbox);

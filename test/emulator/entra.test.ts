@@ -8,18 +8,13 @@ import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { SmsClient } from "@azure/communication-sms";
 import { ClientSecretCredential } from "@azure/identity";
 import { startSandbox, type Sandbox } from "../../emulator";
+import { suiteSandbox } from "../helpers/sandbox";
 import { namespaceRequest, receiverClient, senderClient, subscriptionPath } from "./namespace-fixture";
 
 describe("Entra ID in the sandbox", function () {
   let sandbox: Sandbox;
 
-  before(async function () {
-    sandbox = await startSandbox({ timeScale: 60 });
-  });
-
-  after(async function () {
-    await sandbox.close();
-  });
+  suiteSandbox((started) => (sandbox = started), () => startSandbox({ timeScale: 60 }));
 
   function credential(clientSecret = sandbox.entra.clientSecret): ClientSecretCredential {
     const { tenantId, clientId, authorityHost } = sandbox.entra;

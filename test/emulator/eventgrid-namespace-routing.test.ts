@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import * as https from "node:https";
 import type { ReceiveDetails } from "@azure/eventgrid-namespaces";
 import { startSandbox, type Sandbox } from "../../emulator";
+import { suiteSandbox } from "../helpers/sandbox";
 import { chatClient, chatUser, emailClient, smsClient } from "./service-fixture";
 import { receiverClient } from "./namespace-fixture";
 import { WebhookReceiver } from "./eventgrid-webhook-receiver";
@@ -17,14 +18,12 @@ describe("ACS events routed into the sandbox's Event Grid namespace", function (
   let sandbox: Sandbox;
   let webhook: WebhookReceiver;
 
-  before(async function () {
-    sandbox = await startSandbox({ timeScale: 1000 });
+  suiteSandbox(async (started) => {
+    sandbox = started;
     webhook = new WebhookReceiver();
     await sandbox.control.subscribe({ endpoint: await webhook.start(), schema: "CloudEventSchemaV1_0", maxEventsPerBatch: 50 });
-  });
-
+  }, () => startSandbox({ timeScale: 1000 }));
   after(async function () {
-    await sandbox.close();
     await webhook.close();
   });
 

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { AzureKeyCredential } from "@azure/core-auth";
 import type { CloudEvent, ReceiveDetails } from "@azure/eventgrid-namespaces";
 import { startSandbox, type Sandbox } from "../../emulator";
+import { suiteSandbox } from "../helpers/sandbox";
 import { keyHeader, namespaceRequest, receiverClient, senderClient, subscriptionPath } from "./namespace-fixture";
 import { specExample } from "../helpers/spec-examples";
 
@@ -18,18 +19,12 @@ function testEvent(n: number): CloudEvent<unknown> {
 describe("Event Grid namespace data plane in the sandbox", function () {
   let sandbox: Sandbox;
 
-  before(async function () {
-    // 60 simulated seconds of lock or wait last one real second.
-    sandbox = await startSandbox({ timeScale: 60 });
-  });
+  // 60 simulated seconds of lock or wait last one real second.
+  suiteSandbox((started) => (sandbox = started), () => startSandbox({ timeScale: 60 }));
 
   afterEach(function () {
     sandbox.control.setNamespace({ lockDurationSeconds: 60, maxDeliveryCount: 10 });
     sandbox.control.reset();
-  });
-
-  after(async function () {
-    await sandbox.close();
   });
 
   describe("publish", function () {
@@ -334,14 +329,8 @@ describe("Event Grid namespace data plane in the sandbox", function () {
 describe("Event Grid namespace receivers in real time", function () {
   let sandbox: Sandbox;
 
-  before(async function () {
-    // Real time and a 300 s lock: no lock can expire during the test, so any duplicate is a bug.
-    sandbox = await startSandbox({ namespace: { lockDurationSeconds: 300 } });
-  });
-
-  after(async function () {
-    await sandbox.close();
-  });
+  // Real time and a 300 s lock: no lock can expire during the test, so any duplicate is a bug.
+  suiteSandbox((started) => (sandbox = started), () => startSandbox({ namespace: { lockDurationSeconds: 300 } }));
 
   it("answers a waiting receive as soon as an event is published, not at the end of maxWaitTime", async function () {
     const started = Date.now();

@@ -11,6 +11,7 @@ import { SmsClient } from "@azure/communication-sms";
 import { isSystemEvent } from "@azure/eventgrid";
 import type { CloudEvent, EventGridEvent } from "@azure/eventgrid";
 import { startSandbox } from "../../emulator";
+import { suiteSandbox } from "../helpers/sandbox";
 import type { Sandbox } from "../../emulator";
 import { WebhookReceiver, until } from "./eventgrid-webhook-receiver";
 
@@ -52,15 +53,16 @@ describe("Event Grid delivery from the running sandbox", function () {
   let cloudEventsReceiver: WebhookReceiver;
   const tlsOptions = (): { ca: string } => ({ ca: sandbox.ca });
 
-  before(async function () {
-    // The scripted report latency (3 s) and Event Grid's retry delays take milliseconds.
-    sandbox = await startSandbox({
-      timeScale: 1000,
-      rules: [
-        { match: "*@bounce.test", outcome: "bounced" },
-        { match: "+1206555*", outcome: "failed", details: "Handset unreachable" },
-      ],
-    });
+  // The scripted report latency (3 s) and Event Grid's retry delays take milliseconds.
+  const options = {
+    timeScale: 1000,
+    rules: [
+      { match: "*@bounce.test", outcome: "bounced" as const },
+      { match: "+1206555*", outcome: "failed" as const, details: "Handset unreachable" },
+    ],
+  };
+  suiteSandbox(async (started) => {
+    sandbox = started;
     eventGridReceiver = new WebhookReceiver();
     cloudEventsReceiver = new WebhookReceiver();
     const created = await control(sandbox, "POST", "/_sandbox/eventgrid/subscriptions", {
@@ -70,10 +72,8 @@ describe("Event Grid delivery from the running sandbox", function () {
     });
     assert.equal(created.status, 201);
     await sandbox.control.subscribe({ endpoint: await cloudEventsReceiver.start(), schema: "CloudEventSchemaV1_0", maxEventsPerBatch: 20 });
-  });
-
+  }, () => startSandbox(options));
   after(async function () {
-    await sandbox.close();
     await eventGridReceiver.close();
     await cloudEventsReceiver.close();
   });

@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import type { TokenScope } from "@azure/communication-identity";
-import { chatClient, identityClient, restError, signedRequest, startServiceSandbox, type Sandbox } from "./service-fixture";
+import { chatClient, identityClient, restError, type Sandbox, serviceSandboxPerSuite, signedRequest } from "./service-fixture";
 import { specExample } from "../helpers/spec-examples";
 
 function jwtPayload(token: string): { exp: number; acsScope: string; skypeid: string } {
@@ -13,12 +13,7 @@ function jwtPayload(token: string): { exp: number; acsScope: string; skypeid: st
 describe("sandbox identity", function () {
   let sandbox: Sandbox;
 
-  before(async function () {
-    sandbox = await startServiceSandbox();
-  });
-  after(async function () {
-    await sandbox.close();
-  });
+  serviceSandboxPerSuite((started) => (sandbox = started));
 
   it("creates a user with an id of the form 8:acs:<resource>_<guid>", async function () {
     const user = await identityClient(sandbox).createUser();

@@ -2,7 +2,7 @@
 // requests with HMAC as the SDKs do.
 
 import assert from "node:assert/strict";
-import { signedRequest, startServiceSandbox, type RawResponse, type Sandbox } from "./service-fixture";
+import { type RawResponse, type Sandbox, serviceSandboxPerSuite, signedRequest } from "./service-fixture";
 
 const PATH = "/telco-messaging?api-version=2023-05-14-privatepreview";
 const FROM = "+18005550100";
@@ -15,12 +15,7 @@ function send(sandbox: Sandbox, body: unknown, accessKey?: string): Promise<RawR
 describe("sandbox MMS", function () {
   let sandbox: Sandbox;
 
-  before(async function () {
-    sandbox = await startServiceSandbox({ quotas: { sms: { tollFree: null } } });
-  });
-  after(async function () {
-    await sandbox.close();
-  });
+  serviceSandboxPerSuite((started) => (sandbox = started), { quotas: { sms: { tollFree: null } } });
   beforeEach(function () {
     sandbox.control.reset();
   });

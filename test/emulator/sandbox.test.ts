@@ -9,18 +9,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EmailClient } from "@azure/communication-email";
 import { SANDBOX_ACCESS_KEY, start, startSandbox } from "../../emulator";
-import { chatClient, identityClient, rawRequest, signedRequest, smsClient, startServiceSandbox, type Sandbox } from "./service-fixture";
+import { suiteSandbox } from "../helpers/sandbox";
+import { chatClient, identityClient, rawRequest, type Sandbox, serviceSandboxPerSuite, signedRequest, smsClient, startServiceSandbox } from "./service-fixture";
 
 describe("sandbox server", function () {
   describe("startSandbox", function () {
     let sandbox: Sandbox;
 
-    before(async function () {
-      sandbox = await startSandbox();
-    });
-    after(async function () {
-      await sandbox.close();
-    });
+    suiteSandbox((started) => (sandbox = started), () => startSandbox());
 
     it("listens on 127.0.0.1 and returns the endpoint, connection string, key and CA", function () {
       assert.match(sandbox.endpoint, /^https:\/\/127\.0\.0\.1:\d+\/$/);
@@ -106,12 +102,7 @@ describe("sandbox server", function () {
   describe("latency and faults", function () {
     let sandbox: Sandbox;
 
-    before(async function () {
-      sandbox = await startServiceSandbox({ quotas: { sms: { tollFree: null } } });
-    });
-    after(async function () {
-      await sandbox.close();
-    });
+    serviceSandboxPerSuite((started) => (sandbox = started), { quotas: { sms: { tollFree: null } } });
     afterEach(function () {
       sandbox.control.setFaults({});
       sandbox.control.setLatency(0);
@@ -159,12 +150,7 @@ describe("sandbox server", function () {
   describe("reset", function () {
     let sandbox: Sandbox;
 
-    before(async function () {
-      sandbox = await startServiceSandbox({ timeScale: 1, quotas: { sms: { tollFree: { perMinute: 1 } } } });
-    });
-    after(async function () {
-      await sandbox.close();
-    });
+    serviceSandboxPerSuite((started) => (sandbox = started), { timeScale: 1, quotas: { sms: { tollFree: { perMinute: 1 } } } });
 
     it("forgets what was sent and the quota windows, and keeps identities", async function () {
       const client = smsClient(sandbox, { retryOptions: { maxRetries: 0 } });

@@ -10,6 +10,7 @@ import { SmsClient } from "@azure/communication-sms";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { signRequest } from "../../emulator/auth/hmac";
 import { startSandbox, type Sandbox, type SandboxOptions } from "../../emulator";
+import { suiteSandbox } from "../helpers/sandbox";
 
 export type { Sandbox };
 
@@ -18,6 +19,11 @@ export const fastRetries = { retryOptions: { retryDelayInMs: 20, maxRetryDelayIn
 
 export function startServiceSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   return startSandbox({ timeScale: 100, ...options });
+}
+
+/** The set-up of a contract suite: one service sandbox (`options` as startServiceSandbox) handed to `use`, closed after the suite. */
+export function serviceSandboxPerSuite(use: (sandbox: Sandbox) => unknown, options: SandboxOptions = {}): void {
+  suiteSandbox(use, () => startServiceSandbox(options));
 }
 
 interface ClientExtras {

@@ -5,11 +5,11 @@ import assert from "node:assert/strict";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import {
   restError,
+  type Sandbox,
+  serviceSandboxPerSuite,
   signedRequest,
   smsClient,
-  startServiceSandbox,
-  wrongKeyConnectionString,
-  type Sandbox
+  wrongKeyConnectionString
 } from "./service-fixture";
 import { specExample } from "../helpers/spec-examples";
 
@@ -18,12 +18,7 @@ const FROM = "+18005550100";
 describe("sandbox SMS", function () {
   let sandbox: Sandbox;
 
-  before(async function () {
-    sandbox = await startServiceSandbox({ quotas: { sms: { tollFree: null } } });
-  });
-  after(async function () {
-    await sandbox.close();
-  });
+  serviceSandboxPerSuite((started) => (sandbox = started), { quotas: { sms: { tollFree: null } } });
   beforeEach(function () {
     sandbox.control.reset();
     sandbox.control.setFaults({});
@@ -190,13 +185,8 @@ describe("sandbox SMS", function () {
 describe("sandbox SMS quotas", function () {
   let sandbox: Sandbox;
 
-  before(async function () {
-    // Two messages a simulated minute; at timeScale 600 the minute lasts 100 real ms.
-    sandbox = await startServiceSandbox({ timeScale: 600, quotas: { sms: { tollFree: { perMinute: 2 } } } });
-  });
-  after(async function () {
-    await sandbox.close();
-  });
+  // Two messages a simulated minute; at timeScale 600 the minute lasts 100 real ms.
+  serviceSandboxPerSuite((started) => (sandbox = started), { timeScale: 600, quotas: { sms: { tollFree: { perMinute: 2 } } } });
 
   it("answers 429 with Retry-After above the sender's quota, and the SDK's retry then succeeds without a duplicate", async function () {
     const client = smsClient(sandbox);

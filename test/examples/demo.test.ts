@@ -69,6 +69,7 @@ describe("npm start (the demo)", function () {
       assert.ok(output.includes(`\n  ${label}\n`), `no guide for "${label}"`);
     }
     assert.doesNotMatch(output, /\[(error|warn)\] \[/, "a node warned or failed at start");
+    assert.match(output, new RegExp(`^  sandbox UI: https://127\\.0\\.0\\.1:${sandboxPort}/_sandbox/ui/$`, "m"));
   });
 
   it("serves every example as a tab on one connection to the sandbox", async () => {
@@ -85,12 +86,29 @@ describe("npm start (the demo)", function () {
   it("answers the customer's text sent with the printed command (two-way SMS example)", async () => {
     const { stdout } = await run(process.execPath, [script("demo-customer"), "text", "Is my order on its way?"], { cwd: root, env });
     assert.match(stdout, /texted/);
-    const replies = await waitFor("the auto-reply", async () => {
-      const { value } = (await control(sandbox, "GET", "sms")) as { value: SmsRecord[] };
-      return value.length > 0 ? value : undefined;
-    });
+    // Generous: the event goes through Event Grid, the webhook and the flow on a busy machine.
+    const replies = await waitFor(
+      "the auto-reply",
+      async () => {
+        const { value } = (await control(sandbox, "GET", "sms")) as { value: SmsRecord[] };
+        return value.length > 0 ? value : undefined;
+      },
+      30_000,
+    );
     assert.deepEqual(replies.map((sms) => sms.to), ["+14255550123"]);
     assert.match(replies[0].message, /thanks for your message/);
+  });
+
+  it("delivers the customer's text and the reply's report to the two-way tab only: every tab gets only its own events", async () => {
+    await control(sandbox, "POST", "settle");
+    const twoWay = readExample("two-way-sms").find((node) => node.type === "acs-events");
+    const { value } = (await control(sandbox, "GET", "eventgrid/deliveries")) as { value: { kind: string; subscriptionName: string; eventTypes: string[] }[] };
+    const notifications = value.filter((entry) => entry.kind === "notification");
+    assert.ok(notifications.some((entry) => entry.eventTypes.includes("Microsoft.Communication.SMSReceived")), "the text was delivered");
+    assert.deepEqual(
+      notifications.filter((entry) => !entry.subscriptionName.startsWith(`demo-${twoWay?.id}-`)).map((entry) => [entry.subscriptionName, entry.eventTypes]),
+      [],
+    );
   });
 
   it("stops Node-RED and the sandbox on Ctrl+C and exits with 0", async () => {

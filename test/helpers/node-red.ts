@@ -3,7 +3,7 @@
 import helper = require("node-red-node-test-helper");
 import type { NodeAPI } from "node-red";
 import { runtimePath } from "./runtime";
-import { startTestSandbox, type Sandbox } from "./sandbox";
+import { startTestSandbox, suiteSandbox, type Sandbox } from "./sandbox";
 
 helper.init(runtimePath);
 
@@ -26,15 +26,8 @@ export function capturingRed(module: NodeModule, onRed: (RED: NodeAPI) => void):
  * The hooks a sandbox-backed node suite shares: one sandbox for the whole suite, handed to `use` once
  * started and closed after the last test, and the test's flow unloaded after each test.
  */
-export function sandboxPerSuite(use: (sandbox: Sandbox) => void, start: () => Promise<Sandbox> = startTestSandbox): void {
-  let sandbox: Sandbox | undefined;
-  before(async () => {
-    sandbox = await start();
-    use(sandbox);
-  });
-  after(async () => {
-    await sandbox?.close();
-  });
+export function sandboxPerSuite(use: (sandbox: Sandbox) => unknown, start: () => Promise<Sandbox> = startTestSandbox): void {
+  suiteSandbox(use, start);
   afterEach(async () => {
     await helper.unload();
   });

@@ -7,6 +7,21 @@ export function startTestSandbox(options: SandboxOptions = {}): Promise<Sandbox>
   return startSandbox({ timeScale: 60, ...options });
 }
 
+/**
+ * One sandbox for the enclosing suite: started before its first test and handed to `use` (which may
+ * set up more on it), closed after its last test.
+ */
+export function suiteSandbox(use: (sandbox: Sandbox) => unknown, start: () => Promise<Sandbox> = startTestSandbox): void {
+  let sandbox: Sandbox | undefined;
+  before(async () => {
+    sandbox = await start();
+    await use(sandbox);
+  });
+  after(async () => {
+    await sandbox?.close();
+  });
+}
+
 export interface ConfigNodeFixture {
   node: Record<string, unknown>;
   credentials: Record<string, Record<string, string>>;

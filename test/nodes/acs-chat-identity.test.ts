@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { helper, sandboxPerSuite } from "../helpers/node-red";
 import type { Sandbox } from "../helpers/sandbox";
-import { chatClientFor, collectStatuses, failureOf, loadChatFlow, run } from "./acs-chat-fixture";
+import { chatClientFor, collectStatuses, failureOf, loadChatFlow, run } from "./acs-chat.fixture";
 
 interface TokenPayload {
   userId: string;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { AcsConfigNode } from "../../nodes/lib/node-red/config-node";
 import { helper, sandboxPerSuite } from "../helpers/node-red";
 import { startTestSandbox, type Sandbox } from "../helpers/sandbox";
-import { loadChatFlow, run, serviceUserId, type ChatMsg } from "./acs-chat-fixture";
+import { loadChatFlow, run, serviceUserId, type ChatMsg } from "./acs-chat.fixture";
 
 interface MessagePayload {
   id: string;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { ChatThreadClient } from "@azure/communication-chat";
 import { sandboxPerSuite } from "../helpers/node-red";
 import type { Sandbox } from "../helpers/sandbox";
-import { chatClientFor, createUsers, failureOf, loadChatFlow, run, serviceUserId } from "./acs-chat-fixture";
+import { chatClientFor, createUsers, failureOf, loadChatFlow, run, serviceUserId } from "./acs-chat.fixture";
 
 /** Lifts the node's own pacing of read-receipt queries (1 a second by default) so tests run quickly. */
 const FAST_CONFIG = { config: { chatPerMinute: "1000000" } };

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { sandboxPerSuite } from "../helpers/node-red";
 import type { Sandbox } from "../helpers/sandbox";
-import { chatClientFor, createUsers, failureOf, loadChatFlow, run, serviceUserId } from "./acs-chat-fixture";
+import { chatClientFor, createUsers, failureOf, loadChatFlow, run, serviceUserId } from "./acs-chat.fixture";
 
 interface ParticipantPayload {
   userId: string;

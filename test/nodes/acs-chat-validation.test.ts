@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { helper, sandboxPerSuite } from "../helpers/node-red";
 import type { Sandbox } from "../helpers/sandbox";
-import { collectStatuses, failureOf, loadChatFlow, run, type ChatMsg } from "./acs-chat-fixture";
+import { collectStatuses, failureOf, loadChatFlow, run, type ChatMsg } from "./acs-chat.fixture";
 
 /** Well-formed ids of users that need not exist: these checks run before any call. */
 function fakeUsers(count: number): string[] {

@@ -86,7 +86,7 @@ describe("acs-config node", function () {
       const found = warnings();
       assert.equal(found.length, 1);
       assert.match(found[0], /memory context store "memory"/);
-      assert.match(found[0], /contextStorage: \{ default: \{ module: "localfilesystem" \} \},/);
+      assert.match(found[0], /contextStorage: \{ default: \{ module: "localfilesystem", config: \{ cache: false \} \} \},/);
     });
 
     it("stays quiet with a persistent store and binds the records to the store it names", async () => {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import type { NodeMessage } from "node-red";
-import { helper, sandboxPerSuite } from "../helpers/node-red";
+import { helper } from "../helpers/node-red";
 import type { Sandbox } from "../helpers/sandbox";
-import { caughtBy, FAST_LIMITS, loadEmailFlow, runBatch, startEmailSandbox, type EmailMsg } from "./acs-email.fixture";
+import { caughtBy, emailSandboxPerSuite, FAST_LIMITS, loadEmailFlow, runBatch, type EmailMsg } from "./acs-email.fixture";
 
 const DROPPED = "EmailDropped: Email was dropped after several attempts to deliver.";
 
@@ -18,12 +18,7 @@ function spied(): Spied {
 describe("acs-email node, batch mode", function () {
   let sandbox: Sandbox;
 
-  sandboxPerSuite((started) => (sandbox = started), startEmailSandbox);
-  beforeEach(function () {
-    sandbox.control.reset();
-    sandbox.control.setFaults({});
-    sandbox.control.setQuotas({ email: { custom: null } });
-  });
+  emailSandboxPerSuite((started) => (sandbox = started));
 
   const batchProps = { mode: "batch", subject: "Hello {{name}}", subjectType: "str", body: "Your plan: {{plan}}", bodyType: "str" };
 

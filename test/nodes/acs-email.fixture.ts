@@ -1,19 +1,13 @@
-// Shared set-up for the acs-email suites: a flow of acs-config (sandbox), one acs-email node, a
-// helper node on its output and a Catch node scoped to it; a way to send a msg and get back what
-// came out (or what the Catch node caught), and to collect a batch's msgs up to its summary.
+// Shared set-up for the acs-email suites: the send-node flow (send-node.fixture.ts) with one
+// acs-email node as the editor deploys it, a sandbox that knows its domains, and a way to collect a
+// batch's msgs up to its summary.
 import assert from "node:assert/strict";
-import type { NodeMessage } from "node-red";
-import acsConfig = require("../../nodes/acs-config");
 import acsEmail = require("../../nodes/acs-email");
-import type { AcsConfigNode } from "../../nodes/lib/node-red/config-node";
-import { helper } from "../helpers/node-red";
-import { sandboxConfig, startTestSandbox, type Sandbox } from "../helpers/sandbox";
+import { sandboxPerSuite } from "../helpers/node-red";
+import { startTestSandbox, type Sandbox } from "../helpers/sandbox";
+import { caughtFrom, collect, configNode, loadSendFlow, runNode, type FlowMsg } from "./send-node.fixture";
 
-export type EmailMsg = NodeMessage & {
-  acs?: Record<string, unknown>;
-  error?: { message: string };
-  [key: string]: unknown;
-};
+export type EmailMsg = FlowMsg;
 
 export const SENDER = "DoNotReply@contoso.test";
 
@@ -63,89 +57,46 @@ export function startEmailSandbox(): Promise<Sandbox> {
   });
 }
 
-/** Deploys config + one acs-email node ("email") with the editor defaults, a sender and `props`. */
-export async function loadEmailFlow(sandbox: Sandbox, props: Record<string, unknown> = {}, config: Record<string, unknown> = FAST_LIMITS): Promise<void> {
-  const { node, credentials } = sandboxConfig(sandbox, "acs", config);
-  const flow = [
-    { id: "flow", type: "tab", label: "email" },
-    node,
-    { id: "email", type: "acs-email", z: "flow", x: 0, y: 0, config: "acs", wires: [["out"]], ...EDITOR_DEFAULTS, sender: SENDER, pollInterval: "0.02", ...props },
-    { id: "out", type: "helper", z: "flow", x: 0, y: 0 },
-    { id: "catch", type: "catch", z: "flow", x: 0, y: 0, scope: ["email"], uncaught: false, wires: [["caught"]] },
-    { id: "caught", type: "helper", z: "flow", x: 0, y: 0 },
-  ];
-  await helper.load([acsConfig, acsEmail], flow, credentials);
-}
-
-interface EventNode {
-  on(event: string, listener: (msg: EmailMsg) => void): void;
-  removeListener(event: string, listener: (msg: EmailMsg) => void): void;
-  receive(msg: EmailMsg): void;
-}
-
-function testNode(id: string): EventNode {
-  return helper.getNode(id) as unknown as EventNode;
-}
-
 /**
- * Sends `msg` into the email node; resolves with the msgs it sent on (up to and including the first
- * for which `last` is true), rejects with the error a Catch node got.
+ * The set-up of an acs-email suite: one email sandbox for the suite, handed to `use`, cleared of
+ * records and faults before each test with the custom-domain quota off.
  */
-export function collect(msg: EmailMsg, last: (m: EmailMsg) => boolean): Promise<EmailMsg[]> {
-  const out = testNode("out");
-  const caught = testNode("caught");
-  const id = `test-${Math.random().toString(36).slice(2)}`;
-  const received: EmailMsg[] = [];
-  return new Promise((resolve, reject) => {
-    const onOut = (m: EmailMsg) => {
-      if (m._testId !== id) return;
-      received.push(m);
-      if (!last(m)) return;
-      cleanup();
-      resolve(received);
-    };
-    const onCaught = (m: EmailMsg) => {
-      if (m._testId !== id) return;
-      cleanup();
-      const error = new Error(m.error?.message ?? "caught without an error") as Error & { msg?: EmailMsg };
-      error.msg = m;
-      reject(error);
-    };
-    const cleanup = () => {
-      out.removeListener("input", onOut);
-      caught.removeListener("input", onCaught);
-    };
-    out.on("input", onOut);
-    caught.on("input", onCaught);
-    testNode("email").receive({ ...msg, _testId: id });
+export function emailSandboxPerSuite(use: (sandbox: Sandbox) => unknown): void {
+  let sandbox: Sandbox;
+  sandboxPerSuite((started) => use((sandbox = started)), startEmailSandbox);
+  beforeEach(function () {
+    sandbox.control.reset();
+    sandbox.control.setFaults({});
+    sandbox.control.setQuotas({ email: { custom: null } });
   });
 }
 
+/** Deploys config + one acs-email node ("email") with the editor defaults, a sender and `props`. */
+export async function loadEmailFlow(sandbox: Sandbox, props: Record<string, unknown> = {}, config: Record<string, unknown> = FAST_LIMITS): Promise<void> {
+  await loadSendFlow(sandbox, { module: acsEmail, type: "acs-email", id: "email", nodes: [emailFields(props)], config });
+}
+
+/** The fields of an acs-email node as the editor deploys it, sending from SENDER and polling fast; `props` override. */
+export function emailFields(props: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...EDITOR_DEFAULTS, sender: SENDER, pollInterval: "0.02", ...props };
+}
+
 /** Sends one msg and resolves with the msg the node sent on. */
-export async function run(msg: EmailMsg): Promise<EmailMsg> {
-  const [output] = await collect(msg, () => true);
-  return output;
+export function run(msg: EmailMsg): Promise<EmailMsg> {
+  return runNode("email", msg);
 }
 
 /** Sends a batch msg and resolves with every msg up to the summary (the last one). */
 export function runBatch(msg: EmailMsg): Promise<EmailMsg[]> {
-  return collect(msg, (m) => m.acs?.operation === "batch");
+  return collect("email", msg, (m) => m.acs?.operation === "batch");
 }
 
 /** Runs `msg` and returns what the Catch node got (fails when the msg went through). */
 export async function caughtBy(msg: EmailMsg): Promise<{ text: string; msg: EmailMsg }> {
-  let output: EmailMsg;
-  try {
-    output = await run(msg);
-  } catch (err) {
-    const error = err as Error & { msg?: EmailMsg };
-    // Node-RED writes msg.error.message as the error's toString(): "AcsError: <message>".
-    assert.match(error.message, /^AcsError: /);
-    return { text: error.message.replace(/^AcsError: /, ""), msg: error.msg as EmailMsg };
-  }
-  throw new Error(`expected a failure, got msg.acs ${JSON.stringify(output.acs)}`);
+  const error = await caughtFrom("email", msg);
+  // Node-RED writes msg.error.message as the error's toString(): "AcsError: <message>".
+  assert.match(error.message, /^AcsError: /);
+  return { text: error.message.replace(/^AcsError: /, ""), msg: error.msg };
 }
 
-export function configNode(): AcsConfigNode {
-  return helper.getNode("acs") as unknown as AcsConfigNode;
-}
+export { configNode };

@@ -1,19 +1,14 @@
 import assert from "node:assert/strict";
-import { helper, sandboxPerSuite } from "../helpers/node-red";
+import { helper } from "../helpers/node-red";
 import { startTestSandbox, type Sandbox } from "../helpers/sandbox";
-import { caughtBy, configNode, loadEmailFlow, run, SENDER, startEmailSandbox } from "./acs-email.fixture";
+import { caughtBy, configNode, emailSandboxPerSuite, loadEmailFlow, run, SENDER } from "./acs-email.fixture";
 
 const PNG = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex");
 
 describe("acs-email node", function () {
   let sandbox: Sandbox;
 
-  sandboxPerSuite((started) => (sandbox = started), startEmailSandbox);
-  beforeEach(function () {
-    sandbox.control.reset();
-    sandbox.control.setFaults({});
-    sandbox.control.setQuotas({ email: { custom: null } });
-  });
+  emailSandboxPerSuite((started) => (sandbox = started));
 
   describe("content and recipients", function () {
     it("sends msg.payload as plain text with msg.topic as subject to msg.to, waits until it was sent, and passes the msg on", async function () {

@@ -12,56 +12,19 @@ import acsEmail from "../../nodes/acs-email";
 import acsSms from "../../nodes/acs-sms";
 import { helper, sandboxPerSuite, type NodeModule } from "../helpers/node-red";
 import { sandboxConfig, startTestSandbox, type Sandbox } from "../helpers/sandbox";
+import { emailFields, SENDER } from "./acs-email.fixture";
 import { EventsHarness, coreNode, type EventMsg } from "./acs-events.fixture";
+import { FROM, smsNode } from "./acs-sms.fixture";
 
 const SECRET = "loop-secret";
 const PATH = "/acs/events";
-const FROM = "+18005550100";
-const SENDER = "DoNotReply@contoso.test";
 const FAILING_PHONE = "+15555550199";
 const BOUNCING = "*@bounce.test";
 
 type SentMsg = NodeMessage & { acs: Record<string, unknown> };
 
-const SMS_NODE = {
-  id: "sms",
-  type: "acs-sms",
-  config: "acs",
-  from: FROM,
-  fromType: "str",
-  to: "to",
-  toType: "msg",
-  message: "payload",
-  messageType: "msg",
-  deliveryReport: true,
-  correlationId: "correlationId",
-  correlationIdType: "msg",
-  outputMode: "perRecipient",
-  wires: [["sent"]],
-};
-
-const EMAIL_NODE = {
-  id: "email",
-  type: "acs-email",
-  config: "acs",
-  mode: "single",
-  sender: SENDER,
-  senderType: "str",
-  to: "to",
-  toType: "msg",
-  subject: "topic",
-  subjectType: "msg",
-  bodyFormat: "text",
-  body: "payload",
-  bodyType: "msg",
-  headers: "{}",
-  headersType: "json",
-  completion: "wait",
-  pollInterval: "0.02",
-  correlationId: "correlationId",
-  correlationIdType: "msg",
-  wires: [["sent"]],
-};
+const SMS_NODE = smsNode({ wires: [["sent"]] });
+const EMAIL_NODE = { id: "email", type: "acs-email", config: "acs", ...emailFields(), wires: [["sent"]] };
 
 function node(id: string): EventEmitter & { receive(msg: object): void } {
   return helper.getNode(id) as unknown as EventEmitter & { receive(msg: object): void };

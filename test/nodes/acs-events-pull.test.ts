@@ -8,27 +8,12 @@ import acsSms from "../../nodes/acs-sms";
 import { helper, sandboxPerSuite, type NodeModule } from "../helpers/node-red";
 import { sandboxConfig, startTestSandbox, type Sandbox } from "../helpers/sandbox";
 import { coreNode, type EventMsg } from "./acs-events.fixture";
+import { smsNode } from "./acs-sms.fixture";
 import { collect, logged, publish, pullEventsModule, pullNode, smsReportEvent, statuses, until } from "./acs-events-pull.fixture";
 
-const FROM = "+18005550100";
 const WARN = 30;
 
-const SMS_NODE = {
-  id: "sms",
-  type: "acs-sms",
-  config: "acs",
-  from: FROM,
-  fromType: "str",
-  to: "to",
-  toType: "msg",
-  message: "payload",
-  messageType: "msg",
-  deliveryReport: true,
-  correlationId: "correlationId",
-  correlationIdType: "msg",
-  outputMode: "perRecipient",
-  wires: [["sent"]],
-};
+const SMS_NODE = smsNode({ wires: [["sent"]] });
 
 function receive(id: string, msg: object): void {
   (helper.getNode(id) as unknown as { receive(msg: object): void }).receive(msg);

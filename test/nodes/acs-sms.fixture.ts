@@ -34,7 +34,12 @@ export function smsFlow(sandbox: Sandbox, options: SmsFlowOptions = {}): { flow:
   if (options.endpoint) config.node.endpoint = options.endpoint;
   if (options.ca) config.credentials.acs.caCert = options.ca;
   if (options.accessKey) config.credentials.acs.accessKey = options.accessKey;
-  const sms = {
+  return { flow: [config.node, smsNode(options.sms), { id: "out", type: "helper" }], credentials: config.credentials };
+}
+
+/** An acs-sms node ("sms") sending msg.payload from FROM to msg.to with delivery reports, wired to "out"; `fields` override. */
+export function smsNode(fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
     id: "sms",
     type: "acs-sms",
     config: "acs",
@@ -53,9 +58,8 @@ export function smsFlow(sandbox: Sandbox, options: SmsFlowOptions = {}): { flow:
     attachments: "attachments",
     attachmentsType: "msg",
     wires: [["out"]],
-    ...options.sms,
+    ...fields,
   };
-  return { flow: [config.node, sms, { id: "out", type: "helper" }], credentials: config.credentials };
 }
 
 export async function loadSmsFlow(sandbox: Sandbox, options: SmsFlowOptions = {}): Promise<{ sms: Node; out: Node }> {

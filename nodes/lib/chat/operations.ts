@@ -1,6 +1,6 @@
 // One function per chat operation, each over the Chat SDK acting as the resource's chat service
 // identity (or, for users and tokens, the identity client). They take validated input, return
-// plain results (chat-results.ts) and turn the service's thread refusals into clear errors.
+// plain results (results.ts) and turn the service's thread refusals into clear errors.
 import type { ChatClient, ChatThreadClient } from "@azure/communication-chat";
 import type { CommunicationIdentityClient, TokenScope } from "@azure/communication-identity";
 import { toChatParticipant, type ParticipantInput } from "./participants";

@@ -12,7 +12,7 @@ export interface ContextStoreChoice {
 }
 
 /** The lines of settings.js that give Node-RED a persistent default store (also in the README). */
-export const PERSISTENT_STORE_LINES = 'contextStorage: { default: { module: "localfilesystem" } },';
+export const PERSISTENT_STORE_LINES = 'contextStorage: { default: { module: "localfilesystem", config: { cache: false } } },';
 
 type StorageSettings = Record<string, unknown>;
 
