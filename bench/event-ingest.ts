@@ -1,9 +1,11 @@
 // Benchmark 2, event ingest: Event Grid deliveries (batches of 1 and of 100 real-shaped ACS events,
 // fresh ids on every request) POSTed by autocannon on loopback to acs-events (secret checked,
 // duplicates dropped, correlation looked up, one msg per event to the next node) and to a bare
-// endpoint on the same Node-RED's httpNode that only parses the JSON. Prints JSON: events per second
-// of both, their ratio, and latency percentiles.
-// Run alone: `node dist/bench/event-ingest.js [--seconds=10] [--connections=10] [--warmup=3] [--rounds=1]`.
+// endpoint on the same Node-RED's httpNode that only parses the JSON; and, beside them, pull ingest:
+// acs-events reading the sandbox's Event Grid namespace at 10 and 100 events per receive, for each
+// acknowledgement mode. Prints JSON: events per second of each, the webhook's ratio to the bare
+// endpoint, and latency percentiles.
+// Run alone: `node dist/bench/event-ingest.js [--seconds=10] [--connections=10] [--warmup=3] [--rounds=1] [--pullEvents=5000]`.
 import type { Request, Response } from "express";
 import type { NodeMessageInFlow } from "node-red";
 import { alternating, numberOption, runMain } from "./lib/cli";
@@ -11,6 +13,7 @@ import { eventBatchTemplate } from "./lib/events";
 import { configNode, sink, tab, TAB_ID } from "./lib/flows";
 import { runLoad, type LoadResult } from "./lib/load";
 import { BenchRuntime } from "./lib/node-red";
+import { measurePullIngest, type PullAckMode } from "./lib/pull-ingest";
 import { ResourceMeter, round } from "./lib/resources";
 import { RemoteSandbox } from "./lib/sandbox";
 
@@ -24,6 +27,8 @@ export interface EventIngestOptions {
   warmupSeconds: number;
   /** Rounds of bare, node, node, bare. */
   rounds: number;
+  /** Events per pull measurement. */
+  pullEvents: number;
 }
 
 interface HttpApp {
@@ -130,9 +135,18 @@ export async function runEventIngest(options: EventIngestOptions) {
         ratio: round(nodeFigures.eventsPerSecond / bareFigures.eventsPerSecond, 3),
       };
     }
+    // Pull: a warm-up, then each events-per-receive and acknowledgement mode on a fresh deploy.
+    await measurePullIngest(runtime, sandbox, { maxEvents: 100, ackMode: "onHandover", events: Math.min(1000, options.pullEvents) });
+    const pull: Record<string, Record<string, unknown>> = {};
+    for (const maxEvents of [10, 100]) {
+      for (const ackMode of ["onHandover", "afterFlow"] as PullAckMode[]) {
+        (pull[`receive${maxEvents}`] ??= {})[ackMode] = await measurePullIngest(runtime, sandbox, { maxEvents, ackMode, events: options.pullEvents });
+      }
+    }
+    results.pull = pull;
     return {
       benchmark: "event-ingest",
-      settings: { ...options, schema: "EventGrid", secret: "checked (?code=)", dedupe: "on", correlation: "looked up in the config node's store", eventMix: "40% SMS delivery reports, 20% email delivery reports, 20% email clicks, 20% inbound SMS / chat messages" },
+      settings: { ...options, schema: "EventGrid", secret: "checked (?code=)", dedupe: "on", correlation: "looked up in the config node's store", eventMix: "40% SMS delivery reports, 20% email delivery reports, 20% email clicks, 20% inbound SMS / chat messages", pull: "SMS delivery reports published to the sandbox namespace first; events/s from the deploy until the next node finished the last one; max in flow twice the events per receive" },
       ...results,
       goal: "node events/s >= 0.8 x bare httpNode events/s",
     };
@@ -149,6 +163,7 @@ if (require.main === module) {
       connections: numberOption("connections", 10),
       warmupSeconds: numberOption("warmup", 3),
       rounds: numberOption("rounds", 1),
+      pullEvents: numberOption("pullEvents", 5000),
     }),
   );
 }

@@ -1,14 +1,13 @@
 // acs-chat: chat thread operations as the acs-config node's chat service identity (post, manage
 // threads and participants, history, read receipts, "has read", typing, users and tokens).
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
-import type { AcsResource } from "./lib/connection/resource";
 import { readChatRequest, type ChatField, type MessageDefaults } from "./lib/chat/request";
 import { runChatRequest, type ChatDetails, type ChatOutcome } from "./lib/chat/runner";
 import type { AcsSendInfo } from "./lib/core/acs-message";
 import { parseOperation } from "./lib/chat/validation";
-import { configuredResource } from "./lib/node-red/config-node";
-import { handleInput, statusText } from "./lib/node-red/input-handler";
+import { statusText } from "./lib/node-red/input-handler";
 import { contactOf, correlationIdOf } from "./lib/node-red/send-identity";
+import { SendNode } from "./lib/node-red/send-node";
 import { SenderStatus } from "./lib/node-red/sender-status";
 import { evaluateTyped } from "./lib/node-red/typed-input";
 
@@ -35,12 +34,11 @@ function register(RED: NodeAPI): void {
 }
 
 function startChatNode(RED: NodeAPI, node: Node, def: AcsChatDef): void {
-  const status = new SenderStatus(RED, node);
-  let resource: AcsResource | undefined;
+  const lifecycle = new SendNode(RED, node, def.config, new SenderStatus(RED, node));
 
-  handleInput(RED, node, "chat", async (input, send) => {
+  lifecycle.onInput("chat", async (input, send) => {
     const msg = input as ChatMsg;
-    resource = configuredResource(RED, def.config);
+    const resource = lifecycle.resource();
     const operation = parseOperation(def.operation === "msg" || !def.operation ? msg.operation : def.operation, def.operation === "msg" ? "msg.operation" : "operation");
     const read = async (field: ChatField) => {
       const value = def[field];
@@ -51,18 +49,18 @@ function startChatNode(RED: NodeAPI, node: Node, def: AcsChatDef): void {
     };
     const request = await readChatRequest(operation, read, msg, { userMessagesOnly: def.userMessagesOnly !== false });
     const correlationId = await correlationIdOf(RED, node, msg);
-    const shared = resource;
     const outcome = await runChatRequest(
       request,
       {
-        session: () => shared.chatIdentity(),
-        identity: () => shared.clients().identity(),
+        session: () => resource.chatIdentity(),
+        identity: () => resource.clients().identity(),
         submit: (key, task) => {
-          const queue = shared.sendQueue("chat", key);
-          status.watch(queue);
-          return queue.submit(1, node, task);
+          const queue = resource.sendQueue("chat", key);
+          lifecycle.status.watch(queue);
+          // Aborted when the queue closes, or when the node's close grace ends.
+          return queue.submit(1, node, (signal) => task(AbortSignal.any([signal, lifecycle.abandoned])));
         },
-        correlation: shared.correlation,
+        correlation: resource.correlation,
       },
       { correlationId, contact: contactOf(msg) },
     );
@@ -76,17 +74,14 @@ function startChatNode(RED: NodeAPI, node: Node, def: AcsChatDef): void {
   function showOutcome(operation: string, outcome: ChatOutcome): void {
     const refused = outcome.details.invalidParticipants?.length ?? 0;
     if (outcome.status === "read" || outcome.status === "unread") {
-      node.status({ fill: outcome.status === "read" ? "green" : "yellow", shape: "dot", text: statusText(RED, `acs-chat.status.${outcome.status}`) });
+      lifecycle.status.say(outcome.status === "read" ? "green" : "yellow", `acs-chat.status.${outcome.status}`);
     } else if (outcome.status === "failed") {
-      node.status({ fill: "yellow", shape: "ring", text: statusText(RED, "acs-chat.status.failed", { operation, count: refused }) });
+      const done = statusText(RED, `acs-chat.status.done.${operation}`);
+      lifecycle.status.say("yellow", "acs-chat.status.failed", { done, count: refused }, "ring");
     } else {
-      node.status({ fill: "green", shape: "dot", text: statusText(RED, "acs-chat.status.sent", { operation }) });
+      lifecycle.status.say("green", `acs-chat.status.done.${operation}`);
     }
   }
-
-  node.on("close", (_removed: boolean, done: () => void) => {
-    status.close(resource).then(done, done);
-  });
 }
 
 function acsOf(operation: string, outcome: ChatOutcome, correlationId: string): ChatAcs {

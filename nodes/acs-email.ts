@@ -2,8 +2,6 @@
 // text and/or html, attachments and inline images, reply-to, headers), or in batch mode one
 // personalised email per recipient of msg.payload followed by a summary msg.
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
-import type { AcsResource } from "./lib/connection/resource";
-import { configuredResource } from "./lib/node-red/config-node";
 import { formatAddresses, parseSingleAddress } from "./lib/email/addresses";
 import { batchEntries, batchRecipient, checkTemplate, runBatch, type BatchItemResult } from "./lib/email/batch";
 import { renderTexts, resolveEmailFields, type EmailFieldsDef, type ResolvedEmailFields } from "./lib/email/fields";
@@ -12,8 +10,9 @@ import { sendEmail, type Completion, type EmailSendOutcome } from "./lib/email/s
 import { EmailStatus } from "./lib/email/status";
 import type { AcsSendInfo } from "./lib/core/acs-message";
 import { AcsError, serviceError } from "./lib/core/errors";
-import { handleInput, type Send } from "./lib/node-red/input-handler";
+import type { Send } from "./lib/node-red/input-handler";
 import { contactOf, correlationIdOf } from "./lib/node-red/send-identity";
+import { SendNode } from "./lib/node-red/send-node";
 import { evaluateTyped } from "./lib/node-red/typed-input";
 
 interface AcsEmailDef extends NodeDef, EmailFieldsDef {
@@ -43,17 +42,15 @@ function register(RED: NodeAPI): void {
 }
 
 function runEmailNode(RED: NodeAPI, node: Node, def: AcsEmailDef): void {
-  const status = new EmailStatus(RED, node);
-  const stop = new AbortController();
-  const handlers = new Set<Promise<void>>();
+  const lifecycle = new SendNode(RED, node, def.config, new EmailStatus(RED, node));
+  const status = lifecycle.status;
   const pollSeconds = Number(def.pollInterval);
   const pollIntervalMs = def.pollInterval?.trim() && pollSeconds > 0 ? pollSeconds * 1000 : undefined;
   const completion: Completion = def.completion === "accepted" ? "accepted" : "wait";
-  let resource: AcsResource | undefined;
 
   /** Sends one message on the sender's queue and remembers it for the delivery events. */
   const deliver = (fields: ResolvedEmailFields, to: ResolvedEmailFields["to"], texts: ReturnType<typeof renderTexts>, correlationId: string, contact: Record<string, unknown> | undefined): Promise<EmailSendOutcome> => {
-    const acs = resource as AcsResource;
+    const acs = lifecycle.resource();
     const message = buildEmailMessage({ ...fields.shared, ...texts, to });
     const queue = acs.sendQueue("email", message.senderAddress);
     status.watch(queue);
@@ -64,7 +61,8 @@ function runEmailNode(RED: NodeAPI, node: Node, def: AcsEmailDef): void {
       message,
       completion,
       pollIntervalMs,
-      stop: stop.signal,
+      stop: lifecycle.stopping,
+      signal: lifecycle.abandoned,
       onAccepted: (messageId) =>
         acs.correlation.remember({
           channel: "email",
@@ -120,7 +118,7 @@ function runEmailNode(RED: NodeAPI, node: Node, def: AcsEmailDef): void {
     delete base.attachments;
     const summary = await runBatch({
       entries,
-      stop: stop.signal,
+      stop: lifecycle.stopping,
       stoppedError: new AcsError("acs-config.errors.queueClosed").message,
       send: async (entry, index) => {
         const recipient = batchRecipient(entry, index, msg);
@@ -139,8 +137,14 @@ function runEmailNode(RED: NodeAPI, node: Node, def: AcsEmailDef): void {
     progress.end(summary.sent, summary.failed);
     msg.payload = summary;
     msg.acs = { status: summary.failed > 0 ? "failed" : "sent", channel: "email", operation: "batch", from: sender.address, correlationId };
+    // A stopped batch did not finish: it ends in the error alone (the Catch node's msg carries the
+    // summary), never in a summary output as well, so a flow sees each batch end exactly once.
+    if (lifecycle.stopping.aborted) {
+      const error = new AcsError("acs-email.errors.batchStopped", { sent: summary.sent, total: summary.total });
+      msg.acs = { ...msg.acs, status: "failed", error: error.message };
+      throw error;
+    }
     send(msg);
-    if (stop.signal.aborted) throw new AcsError("acs-email.errors.batchStopped", { sent: summary.sent, total: summary.total });
   };
 
   const recipientMessage = (base: Record<string, unknown>, result: BatchItemResult, from: string): NodeMessage => {
@@ -150,25 +154,10 @@ function runEmailNode(RED: NodeAPI, node: Node, def: AcsEmailDef): void {
     return { ...RED.util.cloneMessage(base), payload: result.entry, acs } as NodeMessage;
   };
 
-  handleInput(RED, node, OPERATION, (msg, send) => {
-    const run = (async () => {
-      resource = configuredResource(RED, def.config);
-      await (def.mode === "batch" ? sendBatch(msg, send) : sendSingle(msg, send));
-    })();
-    handlers.add(run);
-    return run.finally(() => handlers.delete(run));
-  });
-
-  node.on("close", (_removed: boolean, done: () => void) => {
-    // Stop starting batch recipients and waiting for results, settle what is queued or in flight,
-    // then let every handler finish its msg (done or done(err)) before the node is gone.
-    stop.abort();
-    (resource?.releaseOwner(node) ?? Promise.resolve())
-      .then(() => Promise.allSettled([...handlers]))
-      .finally(() => {
-        status.close();
-        done();
-      });
+  lifecycle.onInput(OPERATION, async (msg, send) => {
+    // Read first, so that a msg without a connection fails before anything else is read.
+    lifecycle.resource();
+    await (def.mode === "batch" ? sendBatch(msg, send) : sendSingle(msg, send));
   });
 }
 

@@ -15,7 +15,9 @@ import { pullCredential, pullSettings, type PullProperties } from "./lib/events/
 import { startPullSource, type PullSource } from "./lib/events/pull/source";
 import { EventStatus } from "./lib/events/status";
 import { EventTypeSelection, shortEventType } from "./lib/events/types";
-import { webhookHandlers, type WebhookOutcome } from "./lib/events/webhook/receiver";
+import { escapeControlCharacters } from "./lib/core/control-characters";
+import { LogThrottle } from "./lib/core/log-throttle";
+import { refuseBeforeBody, webhookHandlers, type WebhookOutcome } from "./lib/events/webhook/receiver";
 import { flowCompletion } from "./lib/events/flow-completion";
 import { messageHooks } from "./lib/node-red/internals";
 import { statusText, withoutHint } from "./lib/node-red/input-handler";
@@ -128,9 +130,16 @@ function register(RED: NodeAPI): void {
       await watch?.finish(ackTimeoutMs, closing.signal);
     };
 
+    const refusals = new LogThrottle();
     const report = (outcome: WebhookOutcome): void => {
       if (outcome.kind === "refused") {
-        this.warn(statusText(RED, "acs-events.errors.refused", { status: outcome.status, reason: statusText(RED, outcome.error.key, outcome.error.params) }));
+        // One line a minute at most, however many requests are refused; control characters a sender
+        // put in the request (echoed in the reason) are shown escaped, so they cannot forge log lines.
+        const turn = refusals.take();
+        if (!turn.write) return;
+        const reason = escapeControlCharacters(statusText(RED, outcome.error.key, outcome.error.params));
+        const line = statusText(RED, "acs-events.errors.refused", { status: outcome.status, reason });
+        this.warn(turn.skipped > 0 ? `${line} ${statusText(RED, "acs-events.errors.refusedMore", { count: turn.skipped })}` : line);
       } else if (outcome.kind === "validated") {
         this.log(statusText(RED, "acs-events.status.validated", { schema: outcome.schema }));
         status.validated(outcome.schema);
@@ -141,15 +150,15 @@ function register(RED: NodeAPI): void {
     try {
       const path = normalisePath(def.path ?? "");
       const maxBodyBytes = numberIn(def.maxBodyKb, 1, 64 * 1024, DEFAULT_MAX_BODY_KB) * 1024;
-      const handlers = webhookHandlers({
+      const webhook = {
         secret: () => ({ required: requireSecret, value: secret }),
         maxBodyBytes,
         selection,
         dedupe,
         deliver,
         report,
-      });
-      route = addWebhookRoute(RED, this.id, path, handlers, maxBodyBytes);
+      };
+      route = addWebhookRoute(RED, this.id, path, webhookHandlers(webhook), maxBodyBytes, (req, res) => refuseBeforeBody(webhook, req, res));
       if (requireSecret && !secret) fail("acs-events.errors.noSecret");
       else if (!configMissing) status.listening(path);
     } catch (err) {

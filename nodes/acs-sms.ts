@@ -3,17 +3,17 @@
 // optionally skips recipients on the sender's opt-out list kept by ACS, and checks, adds or removes
 // recipients on that list.
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
-import { CLOSE_GRACE_MS, type AcsResource } from "./lib/connection/resource";
-import { configuredResource } from "./lib/node-red/config-node";
-import { handleInput, statusText } from "./lib/node-red/input-handler";
+import { statusText } from "./lib/node-red/input-handler";
 import { sendMms } from "./lib/sms/mms-send";
 import { optOutActionOf, runOptOutOperation, type SmsOperation } from "./lib/sms/opt-out-operation";
 import { optedOutAmong } from "./lib/sms/opt-outs";
 import { contactOf, correlationIdOf } from "./lib/node-red/send-identity";
+import { SendNode } from "./lib/node-red/send-node";
 import { SenderStatus } from "./lib/node-red/sender-status";
 import { prepareSms, SMS_LONG_MESSAGE_LENGTH, type PreparedSms } from "./lib/sms/request";
 import { correlationRecorder, sendResults, type OutputMode, type ResultWriter, type SendSummary } from "./lib/sms/output";
 import { sendSms, withSkipped, type RecipientOutcome } from "./lib/sms/send";
+import type { AcsResource } from "./lib/connection/resource";
 import { serviceError } from "./lib/core/errors";
 import { evaluateText, evaluateTyped } from "./lib/node-red/typed-input";
 
@@ -55,24 +55,27 @@ interface PreparedSend {
 function register(RED: NodeAPI): void {
   function AcsSms(this: Node, def: AcsSmsDef) {
     RED.nodes.createNode(this, def);
-    const status = new SenderStatus(RED, this);
-    let resource: AcsResource | undefined;
+    const lifecycle = new SendNode(RED, this, def.config, new SenderStatus(RED, this));
     let warnedLong = false;
-    const closing = new AbortController();
-    const stopping = new AbortController();
 
-    handleInput(RED, this, "send SMS", async (msg, send) => {
-      resource = configuredResource(RED, def.config);
+    lifecycle.onInput("send SMS", async (msg, send) => {
+      const resource = lifecycle.resource();
+      const field = (value: string, type: string) => ({ value, type });
       const optOutAction = optOutActionOf(def.operation);
       if (optOutAction && def.operation) {
-        send(await optOutOperation(resource, def.operation, optOutAction, msg));
+        const input = {
+          from: await evaluateText(RED, this, msg, field(def.from, def.fromType || "str")),
+          to: await evaluateTyped(RED, this, msg, field(def.to, def.toType || "msg")),
+          defaultRegion: def.defaultRegion,
+        };
+        send(await runOptOutOperation(resource.clients(), def.operation, optOutAction, input, msg, lifecycle.abandoned));
         return;
       }
       const prepared = await prepareSend(resource, msg);
       // Only what the send needs stays in this frame while the msg waits in the queue.
       const outcomes = await prepared.send();
       const failed = outcomes.filter((outcome) => outcome.status === "failed").length;
-      if (failed > 0) this.status({ fill: "red", shape: "ring", text: statusText(RED, "acs-sms.status.someFailed", { failed, total: outcomes.length }) });
+      if (failed > 0) lifecycle.status.say("red", "acs-sms.status.someFailed", { failed, total: outcomes.length }, "ring");
       await sendResults(msg, outcomes, prepared.sms, prepared.summary, def.outputMode === "single" ? "single" : "perRecipient", {
         clone: RED.util.cloneMessage,
         send: (messages) => send([messages]),
@@ -80,24 +83,16 @@ function register(RED: NodeAPI): void {
       });
     });
 
-    const optOutOperation = async (resource: AcsResource, operation: SmsOperation, action: NonNullable<ReturnType<typeof optOutActionOf>>, msg: NodeMessageInFlow) => {
-      const input = {
-        from: await evaluateText(RED, this, msg, { value: def.from, type: def.fromType || "str" }),
-        to: await evaluateTyped(RED, this, msg, { value: def.to, type: def.toType || "msg" }),
-        defaultRegion: def.defaultRegion,
-      };
-      return runOptOutOperation(resource.clients(), operation, action, input, msg, closing.signal);
-    };
-
     /** Evaluates and checks the msg's SMS; the returned send() queues it (its requests hold a few fields, not this frame). */
     const prepareSend = async (resource: AcsResource, msg: NodeMessageInFlow): Promise<PreparedSend> => {
+      const field = (value: string, type: string) => ({ value, type });
       const sms = await prepareSms({
-        from: await evaluateText(RED, this, msg, { value: def.from, type: def.fromType || "str" }),
-        to: await evaluateTyped(RED, this, msg, { value: def.to, type: def.toType || "msg" }),
-        message: await evaluateText(RED, this, msg, { value: def.message, type: def.messageType || "msg" }),
+        from: await evaluateText(RED, this, msg, field(def.from, def.fromType || "str")),
+        to: await evaluateTyped(RED, this, msg, field(def.to, def.toType || "msg")),
+        message: await evaluateText(RED, this, msg, field(def.message, def.messageType || "msg")),
         defaultRegion: def.defaultRegion,
         mms: def.mms === true,
-        attachments: def.mms ? await evaluateTyped(RED, this, msg, { value: def.attachments, type: def.attachmentsType || "msg" }) : undefined,
+        attachments: def.mms ? await evaluateTyped(RED, this, msg, field(def.attachments, def.attachmentsType || "msg")) : undefined,
       });
       const correlationId = await correlationIdOf(RED, this, msg, def);
       if (sms.segments && sms.message.length > SMS_LONG_MESSAGE_LENGTH && !warnedLong) {
@@ -106,12 +101,12 @@ function register(RED: NodeAPI): void {
       }
       const clients = resource.clients();
       const queue = resource.sendQueue("sms", sms.from.value);
-      status.watch(queue);
+      lifecycle.status.watch(queue);
       const contact = contactOf(msg);
       const summary: SendSummary = { from: sms.from.value, correlationId, ...(contact ? { contact } : {}) };
       // Each request's recipients are remembered as soon as it is answered: a delivery report may
       // arrive before the other requests of the same msg are sent.
-      const context = { queue, owner: this, onBatch: correlationRecorder(resource.correlation, summary), signal: closing.signal, stop: stopping.signal };
+      const context = { queue, owner: this, onBatch: correlationRecorder(resource.correlation, summary), signal: lifecycle.abandoned, stop: lifecycle.stopping };
       const optedOut = def.skipOptedOut === true ? await checkOptOuts(resource, sms.from.value, sms.to) : undefined;
       const recipients = optedOut ? sms.to.filter((to) => !optedOut.has(to)) : sms.to;
       const send = async (): Promise<RecipientOutcome[]> => {
@@ -128,24 +123,13 @@ function register(RED: NodeAPI): void {
 
     async function checkOptOuts(resource: AcsResource, from: string, to: string[]): Promise<Set<string>> {
       try {
-        return await optedOutAmong(resource.clients().optOuts(), from, to, closing.signal);
+        return await optedOutAmong(resource.clients().optOuts(), from, to, lifecycle.abandoned);
       } catch (err) {
         // Nothing is sent when the list cannot be read: texting someone who said STOP is the worse failure.
         throw serviceError(err, "check SMS opt-outs");
       }
     }
 
-    this.on("close", (_removed: boolean, done: () => void) => {
-      // Waiting messages fail at once; requests in flight get until the grace ends, then are aborted,
-      // so the node closes within Node-RED's close timeout even when the service is slow to answer.
-      stopping.abort();
-      const grace = setTimeout(() => closing.abort(), CLOSE_GRACE_MS);
-      const finish = () => {
-        clearTimeout(grace);
-        done();
-      };
-      status.close(resource).then(finish, finish);
-    });
   }
 
   RED.nodes.registerType("acs-sms", AcsSms as unknown as (this: Node, def: NodeDef) => void);

@@ -17,6 +17,7 @@ export const EXAMPLE_ORDER = [
   "send-email",
   "chat-thread",
   "delivery-events",
+  "pull-events",
   "chat-then-sms",
   "sms-failed-then-email",
   "email-bounced-then-sms",
@@ -45,9 +46,45 @@ export interface SandboxTarget {
   caFile: string;
 }
 
-/** The flow with every acs-config node pointing at this sandbox; nothing else changes. */
+/** The flow with every acs-config node, and every acs-events node pulling from a namespace, pointing at this sandbox; nothing else changes. */
 export function pointAtSandbox(flow: FlowNode[], target: SandboxTarget): FlowNode[] {
-  return flow.map((node) => (node.type === "acs-config" ? { ...node, authMode: "sandbox", endpoint: target.endpoint, caFile: target.caFile } : { ...node }));
+  return flow.map((node) => {
+    if (node.type === "acs-config") return { ...node, authMode: "sandbox", endpoint: target.endpoint, caFile: target.caFile };
+    // The sandbox serves its namespace on the same server.
+    if (isPullNode(node)) return { ...node, nsEndpoint: target.endpoint };
+    return { ...node };
+  });
+}
+
+export function isPullNode(node: FlowNode): boolean {
+  return node.type === "acs-events" && node.source === "namespace";
+}
+
+/** The environment variable the demo's and examples' pull nodes read the namespace key from. */
+export const NAMESPACE_KEY_ENV = "ACS_NAMESPACE_KEY";
+
+/** The namespace subscription the demo gives an acs-events node (one each: they must not compete). */
+export function demoSubscription(nodeId: string): string {
+  return `demo-${nodeId.replace(/[^A-Za-z0-9-]/g, "").slice(-40)}`;
+}
+
+/**
+ * The flow with every webhook acs-events node turned into one that pulls from the namespace topic,
+ * each from a subscription of its own (a copy of every event for each, as separate webhooks get),
+ * reading the key from ${ACS_NAMESPACE_KEY}. Its other settings (event types, outputs,
+ * acknowledgement) stay.
+ */
+export function pullFromNamespace(flow: FlowNode[], namespace: { endpoint: string; topic: string }): FlowNode[] {
+  return flow.map((node) => {
+    if (node.type !== "acs-events" || isPullNode(node)) return node;
+    const credentials = { ...((node.credentials as Record<string, unknown> | undefined) ?? {}), nsKey: `\${${NAMESPACE_KEY_ENV}}` };
+    return { ...node, source: "namespace", nsEndpoint: namespace.endpoint, nsTopic: namespace.topic, nsSubscription: demoSubscription(node.id), nsAuth: "key", credentials };
+  });
+}
+
+/** The namespace subscriptions the pull nodes of a flow read. */
+export function pullSubscriptions(flow: FlowNode[]): string[] {
+  return [...new Set(flow.filter(isPullNode).map((node) => String(node.nsSubscription ?? "")).filter(Boolean))];
 }
 
 const DELAY_UNIT_MS: Record<string, number> = { milliseconds: 1, seconds: 1000, minutes: 60_000, hours: 3_600_000, days: 86_400_000 };
@@ -99,11 +136,11 @@ export interface EventWebhook {
   eventTypes: string[];
 }
 
-/** The acs-events nodes of a flow (disabled ones and those on disabled tabs left out). */
+/** The webhook acs-events nodes of a flow (pull nodes, disabled ones and those on disabled tabs left out). */
 export function eventWebhooks(flow: FlowNode[]): EventWebhook[] {
   const disabledTabs = new Set(flow.filter((node) => node.type === "tab" && node.disabled === true).map((node) => node.id));
   return flow
-    .filter((node) => node.type === "acs-events" && node.d !== true && !disabledTabs.has(String(node.z)))
+    .filter((node) => node.type === "acs-events" && !isPullNode(node) && node.d !== true && !disabledTabs.has(String(node.z)))
     .map((node) => {
       const path = String(node.path ?? "").trim();
       const types = Array.isArray(node.eventTypes) ? node.eventTypes.filter((type): type is string => typeof type === "string") : [];

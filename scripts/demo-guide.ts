@@ -56,6 +56,10 @@ export function guideLines(example: string, tabLabel: string, context: GuideCont
             `Script: ${textCommand(context, "Thanks!", tabSender(example).sms)}`,
           ]
         : [`Click ${click("send an SMS")}; the report arrives once Event Grid delivers to this Node-RED.`];
+    case "pull-events":
+      return sandbox
+        ? [`Click ${click("send an SMS")}: its delivery report is pulled from the sandbox's Event Grid namespace.`]
+        : ["Enter your Event Grid namespace, topic, subscription and key in \"acs events (pull)\", then click \"send an SMS\"."];
     case "chat-then-sms":
       return [
         `Click ${click("set up the customer", "notify the customer")}. After ${context.chatWaitSeconds} s (the flow's "5 minutes") the SMS goes, unless the customer read the message${sandbox ? ":" : "."}`,

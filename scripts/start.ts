@@ -6,13 +6,30 @@
 // Environment: NODE_RED_PORT (1880), SANDBOX_PORT (5443), NODE_RED_USER_DIR (.node-red),
 // SANDBOX_STATE_DIR (.sandbox), ACS_EVENTS_SECRET (the webhooks' secret; generated when unset),
 // ACS_DEMO_DELAY_SCALE (delays are multiplied by it: 0.1 with the sandbox, 1 with the real service),
-// ACS_DEMO_RESET=1 (write the examples again over the flows kept from an earlier run).
+// ACS_DEMO_RESET=1 (write the examples again over the flows kept from an earlier run),
+// ACS_DEMO_EVENTS=pull (every acs-events node pulls from the sandbox's Event Grid namespace, each
+// from a subscription of its own: no webhook and no inbound connection at all).
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { startSandbox, type Sandbox } from "../emulator";
 import { DEMO_EMAIL_QUOTA, DEMO_RULES, guideLines, type GuideContext } from "./demo-guide";
-import { combineExamples, eventWebhooks, exampleNames, readExample, scaleDelays, splitCredentials, tabSender, tabSubscriptions, withSender, type FlowNode } from "./demo-flows";
+import {
+  NAMESPACE_KEY_ENV,
+  combineExamples,
+  eventWebhooks,
+  exampleNames,
+  isPullNode,
+  pullFromNamespace,
+  pullSubscriptions,
+  readExample,
+  scaleDelays,
+  splitCredentials,
+  tabSender,
+  tabSubscriptions,
+  withSender,
+  type FlowNode,
+} from "./demo-flows";
 import { DURABLE_CONTEXT_STORAGE, PROJECT_ROOT, startEmbeddedNodeRed, type EmbeddedNodeRed } from "./embedded-node-red";
 
 const userDir = resolve(process.env.NODE_RED_USER_DIR || join(PROJECT_ROOT, ".node-red"));
@@ -44,14 +61,21 @@ function configure(node: FlowNode, sandbox: Sandbox | undefined): FlowNode {
     : { ...node, name: "ACS (ACS_CONNECTION_STRING)", authMode: "connectionString", endpoint: "", caFile: "", emailPerMinute: "", emailPerHour: "" };
 }
 
-/** Writes every example as a tab, on one connection; the credentials go where Node-RED keeps them. */
-function writeExampleFlows(sandbox: Sandbox | undefined, delayScale: number): void {
-  // With the sandbox, each tab sends from its own number and address, so its events reach it alone.
+/** Every example as a tab, on one connection; pull nodes point at the sandbox's namespace, and with `pull` every acs-events node pulls. */
+function demoFlows(sandbox: Sandbox | undefined, delayScale: number, pull: boolean): FlowNode[] {
+  // With the sandbox, each tab sends from its own number and address, so its webhook events reach it alone.
   const examples = exampleNames().map((name) => {
     const flow = scaleDelays(readExample(name), delayScale).map((node) => configure(node, sandbox));
     return sandbox ? withSender(flow, tabSender(name)) : flow;
   });
-  const { flow, credentials } = splitCredentials(combineExamples(examples));
+  const namespace = { endpoint: sandbox?.namespace.endpoint ?? "", topic: sandbox?.namespace.topic ?? "acs-events" };
+  const combined = combineExamples(examples).map((node) => (sandbox && isPullNode(node) ? { ...node, nsEndpoint: namespace.endpoint, nsTopic: namespace.topic } : node));
+  return pull ? pullFromNamespace(combined, namespace) : combined;
+}
+
+/** Writes the demo's flows; the credentials go where Node-RED keeps them. */
+function writeExampleFlows(sandbox: Sandbox | undefined, delayScale: number, pull: boolean): void {
+  const { flow, credentials } = splitCredentials(demoFlows(sandbox, delayScale, pull));
   if (!sandbox) {
     for (const node of flow) if (node.type === "acs-config") credentials[node.id] = { connectionString: "${ACS_CONNECTION_STRING}" };
   }
@@ -121,6 +145,14 @@ async function main(): Promise<void> {
   process.env.ACS_EVENTS_SECRET ||= randomBytes(18).toString("base64url");
   const secret = process.env.ACS_EVENTS_SECRET;
 
+  const eventsMode = (process.env.ACS_DEMO_EVENTS || "webhook").toLowerCase();
+  if (eventsMode !== "pull" && eventsMode !== "webhook") throw new Error(`ACS_DEMO_EVENTS must be pull or webhook, got "${eventsMode}"`);
+  // Pull needs a namespace: the sandbox's. With the real service the examples keep their webhooks.
+  const pull = eventsMode === "pull" && !useRealService;
+
+  const reset = process.env.ACS_DEMO_RESET === "1" || !existsSync(flowFile) || isFirstDemoFlowFile();
+  // Each pulling acs-events node reads a subscription of its own: the sandbox creates them at start.
+  const subscriptions = pullSubscriptions(reset ? demoFlows(undefined, delayScale, pull) : readFlows());
   const sandbox = useRealService
     ? undefined
     : await startSandbox({
@@ -128,10 +160,11 @@ async function main(): Promise<void> {
         stateDir,
         rules: DEMO_RULES,
         quotas: { email: { managed: DEMO_EMAIL_QUOTA } },
+        namespace: { subscriptions },
       });
-
-  const reset = process.env.ACS_DEMO_RESET === "1" || !existsSync(flowFile) || isFirstDemoFlowFile();
-  if (reset) writeExampleFlows(sandbox, delayScale);
+  // Pull nodes read the namespace key as ${ACS_NAMESPACE_KEY}: the sandbox's published development key.
+  if (sandbox) process.env[NAMESPACE_KEY_ENV] ||= sandbox.namespace.key;
+  if (reset) writeExampleFlows(sandbox, delayScale, pull);
 
   let nodeRed: EmbeddedNodeRed;
   try {
@@ -162,7 +195,13 @@ async function main(): Promise<void> {
   console.log(reset ? `Flows:            the examples, written to ${flowFile}` : `Flows:            kept from ${flowFile} (ACS_DEMO_RESET=1 loads the examples again)`);
   if (delayScale !== 1) console.log(`Delays:           ${delayScale} times as long as in the examples (ACS_DEMO_DELAY_SCALE)`);
   console.log(`Context:          on disk in ${join(userDir, "context")} (waits and records of what was sent survive a restart)`);
-  if (sandbox) {
+  const pulling = flows.filter(isPullNode);
+  if (sandbox && pulling.length > 0) {
+    const ns = sandbox.namespace;
+    console.log(`Event Grid:       ${pulling.length} acs-events node(s) pull from the sandbox's namespace ${ns.endpoint}, topic ${ns.topic} (ACS_DEMO_EVENTS=pull: all of them)`);
+    console.log(`                  Event Grid namespace: endpoint=${ns.endpoint};key=${ns.key};topic=${ns.topic};subscription=${ns.subscription}`);
+  }
+  if (sandbox && eventWebhooks(flows).length > 0) {
     const webhooks = await subscribeWebhooks(sandbox, nodeRed, flows, secret);
     webhooks.forEach((line, index) => console.log(`${index === 0 ? "Event Grid:       the sandbox delivers to" : "                                        "} ${line}`));
   } else if (eventWebhooks(flows).length > 0) {

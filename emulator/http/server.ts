@@ -6,7 +6,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { ACS_AUDIENCE, EVENTGRID_AUDIENCE, type EntraAuthority } from "../auth/entra";
 import { verifyHmac } from "../auth/hmac";
 import { ServiceError, serviceError, smsUnauthorized, type ServiceResponse } from "./errors";
@@ -228,6 +228,13 @@ export async function listenHttps(
   listener: (req: IncomingMessage, res: ServerResponse) => void
 ): Promise<RunningServer> {
   const server = createServer({ cert: options.cert, key: options.key }, listener);
+  // closeAllConnections() knows only sockets that finished the TLS handshake; one still shaking hands
+  // (a client reconnecting as the sandbox stops) would hold close() until the handshake times out.
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => {
@@ -244,6 +251,7 @@ export async function listenHttps(
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
       })
   };
 }

@@ -154,6 +154,7 @@ export class ExampleRuntime {
   }
 
   private withWebhookSecret(node: FlowNode): FlowNode {
+    if (node.type === "acs-events" && node.source === "namespace") return this.withNamespaceKey(node);
     if (node.type !== "acs-events" || node.requireSecret === false) return node;
     const given = (node.credentials as { secret?: unknown } | undefined)?.secret;
     const envName = typeof given === "string" ? /^\$\{(\w+)\}$/.exec(given.trim())?.[1] : undefined;
@@ -163,6 +164,17 @@ export class ExampleRuntime {
       return node;
     }
     return { ...node, credentials: { secret: this.webhookSecret } };
+  }
+
+  /** A pull node gets the sandbox namespace's key, from the environment variable it names as its comment asks. */
+  private withNamespaceKey(node: FlowNode): FlowNode {
+    const given = (node.credentials as { nsKey?: unknown } | undefined)?.nsKey;
+    const envName = typeof given === "string" ? /^\$\{(\w+)\}$/.exec(given.trim())?.[1] : undefined;
+    if (envName) {
+      process.env[envName] = this.sandbox.namespace.key;
+      return node;
+    }
+    return { ...node, credentials: { nsKey: this.sandbox.namespace.key } };
   }
 
   /**

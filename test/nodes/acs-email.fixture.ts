@@ -94,9 +94,9 @@ export function runBatch(msg: EmailMsg): Promise<EmailMsg[]> {
 /** Runs `msg` and returns what the Catch node got (fails when the msg went through). */
 export async function caughtBy(msg: EmailMsg): Promise<{ text: string; msg: EmailMsg }> {
   const error = await caughtFrom("email", msg);
-  // Node-RED writes msg.error.message as the error's toString(): "AcsError: <message>".
-  assert.match(error.message, /^AcsError: /);
-  return { text: error.message.replace(/^AcsError: /, ""), msg: error.msg };
+  // Node-RED writes msg.error.message as the failure's toString(): the text alone.
+  assert.doesNotMatch(error.message, /^AcsError: /);
+  return { text: error.message, msg: error.msg };
 }
 
 export { configNode };

@@ -47,6 +47,8 @@ describe("acs-events node: pull through a sandbox restart", function () {
     console.log(`      recovery after the sandbox restart: ${(recoveryMs / 1000).toFixed(1)} s (restart to the first event received)`);
     assert.deepEqual(out.map((msg) => msg.event.id), ["before", "after"]);
     await until("the receiving status", () => seen.at(-1)?.fill === "green");
-    assert.match(seen.at(-1)?.text ?? "", /^receiving .*\/s, 2 events$/);
+    // The count is of events received: with the sandbox's state kept in stateDir, an acknowledgement
+    // not yet saved when it stopped brings "before" back once (acknowledged again, not emitted).
+    assert.match(seen.at(-1)?.text ?? "", /^receiving .*\/s, [23] events$/);
   });
 });

@@ -257,7 +257,7 @@ describe("acs-events node: the webhook", function () {
       assert.deepEqual((wrong.json as { error: { code: string } }).error.code, "unauthorized");
       await settle();
       assert.equal(out.length, 0);
-      assert.equal(logged(WARN).length, 3);
+      assert.equal(logged(WARN).length, 1, "one warning a minute, however many are refused");
       assert.doesNotMatch(JSON.stringify(helper.log().args), new RegExp(SECRET));
       assert.doesNotMatch(JSON.stringify(wrong.json), new RegExp(SECRET));
     });
@@ -300,6 +300,25 @@ describe("acs-events node: the webhook", function () {
       assert.equal(error.code, "badJson");
       assert.match(error.message, /^body is not valid JSON \(.+\)$/);
       assert.match(logged(WARN)[0], /HTTP 400: body is not valid JSON/);
+    });
+
+    it("writes one warning a minute however many requests are refused, with the count, control characters escaped", async () => {
+      await load();
+      // The parser's message quotes the body: a NUL and a line break a sender put there.
+      assert.equal((await post(harness.url(PATH, SECRET), "\u0000\r\nFORGED LOG LINE")).status, 400);
+      for (let i = 0; i < 20; i++) assert.equal((await post(harness.url(PATH, "wrong"), [eventGridEvent(SMS_REPORT, {})])).status, 401);
+      assert.equal(logged(WARN).length, 1);
+      assert.match(logged(WARN)[0], /HTTP 400: body is not valid JSON/);
+      // eslint-disable-next-line no-control-regex
+      assert.doesNotMatch(logged(WARN)[0], /[\u0000-\u0008\u000A-\u001F]/);
+    });
+
+    it("answers 400 to a CloudEvent with an empty id", async () => {
+      await load();
+      const event = { specversion: "1.0", id: "", source: "/acs", type: "Microsoft.Communication.SMSReceived", data: { messageId: "m", from: "+14255550123", to: "+18005550100", message: "hi" } };
+      const answer = await post(harness.url(PATH, SECRET), [event], { contentType: "application/cloudevents-batch+json" });
+      assert.equal(answer.status, 400);
+      assert.match((answer.json as { error: { message: string } }).error.message, /id is empty/);
     });
 
     it("answers 415 to a body that is not JSON", async () => {

@@ -123,10 +123,14 @@ export function outputs(sms: Node, out: Node, count: number, timeoutMs = 10_000)
 export function nextError(sms: Node, timeoutMs = 10_000): Promise<{ error: Error; msg: AcsMsg }> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("timed out waiting for an error")), timeoutMs);
-    events(sms).once("call:error", (call: { args: unknown[] }) => {
+    const onError = (call: { args: unknown[] }) => {
+      // A msg's failure (done(err)) comes with the msg; what the node logs at deploy does not.
+      if (call.args[1] === undefined) return;
       clearTimeout(timer);
+      events(sms).off("call:error", onError);
       resolve({ error: call.args[0] as Error, msg: call.args[1] as AcsMsg });
-    });
+    };
+    events(sms).on("call:error", onError);
   });
 }
 

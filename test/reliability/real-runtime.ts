@@ -53,6 +53,11 @@ export class RealRuntime {
     });
   }
 
+  /** The runtime's process id (to read its memory). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** True while the runtime process runs. */
   get alive(): boolean {
     return !this.exited;

@@ -28,6 +28,8 @@ declare module "node-red-node-test-helper" {
     /** The runtime's flows API (internal, but the only view of the deployed configuration). */
     _redNodes: { getFlows(): { flows: FlowNode[] } };
     credentials: { export(): Promise<unknown>; get(id: string): unknown };
+    /** Node's prototype, whose methods (status, error, send...) the helper spies on with sinon while a flow is loaded. */
+    _NodePrototype: Record<"status" | "error" | "send", { getCalls(): { thisValue: unknown; args: unknown[] }[] }>;
   }
 
   const helper: Helper;

@@ -22,6 +22,11 @@ export interface NamespaceOptions {
   maxDeliveryCount?: number;
   /** The key `SharedAccessKey` requests must carry (default SANDBOX_NAMESPACE_KEY). */
   key?: string;
+  /**
+   * More queue-mode subscriptions on the topic, with the same settings. Each gets its own copy of
+   * every event, as each event subscription of a namespace topic does (one per consuming application).
+   */
+  subscriptions?: string[];
 }
 
 /** The file in the sandbox's state directory that keeps the namespace's events across restarts. */
@@ -58,7 +63,13 @@ export class EventGridNamespace {
       maxDeliveryCount: checkRange(options.maxDeliveryCount ?? 10, 1, 10, "namespace.maxDeliveryCount"),
     };
     const queue = new SubscriptionQueue(this.topic, this.subscription, clock, settings);
-    this.topics.set(this.topic, new Map([[this.subscription, queue]]));
+    const queues = new Map([[this.subscription, queue]]);
+    // More subscriptions (e.g. one per acs-events node of the demo); only the default one is persisted.
+    for (const name of options.subscriptions ?? []) {
+      const checked = checkName(name, "namespace.subscriptions");
+      if (![...queues.keys()].some((known) => known.toLowerCase() === checked.toLowerCase())) queues.set(checked, new SubscriptionQueue(this.topic, checked, clock, settings));
+    }
+    this.topics.set(this.topic, queues);
     if (stateDir !== undefined) {
       const file = join(stateDir, NAMESPACE_STATE_FILE);
       const saved = NamespacePersistence.read(file, this.topic, this.subscription);

@@ -74,7 +74,7 @@ function toAttachment(field: string, value: unknown): EmailAttachment {
 function base64Of(field: string, name: string, content: unknown, encoding: string | undefined): string {
   if (Buffer.isBuffer(content) || content instanceof Uint8Array) return Buffer.from(content).toString("base64");
   if (typeof content === "string") {
-    if (encoding === "base64") return content.replace(/\s+/g, "");
+    if (encoding === "base64") return validBase64(field, name, content);
     if (encoding === "hex" || encoding === "latin1" || encoding === "binary" || encoding === "utf8" || encoding === "utf-8") {
       return Buffer.from(content, encoding).toString("base64");
     }
@@ -84,6 +84,15 @@ function base64Of(field: string, name: string, content: unknown, encoding: strin
   const serialised = content as { type?: unknown; data?: unknown };
   if (serialised.type === "Buffer" && Array.isArray(serialised.data)) return Buffer.from(serialised.data as number[]).toString("base64");
   throw new AcsError("acs-email.errors.attachmentBadContent", { field, name });
+}
+
+/** Standard base64 (whitespace allowed between the groups), checked: the service would store malformed text as is. */
+function validBase64(field: string, name: string, content: string): string {
+  const compact = content.replace(/\s+/g, "");
+  if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) {
+    throw new AcsError("acs-email.errors.attachmentBadBase64", { field, name });
+  }
+  return compact;
 }
 
 /** The MIME type for a file name's extension; application/octet-stream when unknown. */

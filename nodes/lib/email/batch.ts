@@ -76,7 +76,8 @@ export function batchRecipient(entry: unknown, index: number, msg: object): Batc
   const contact = isRecord(fields.contact) ? fields.contact : fields;
   return {
     address: name ? { address: parsed.address, displayName: name } : { address: parsed.address },
-    view: { msg, ...fields },
+    // msg last: an entry cannot replace the incoming msg templates see as {{msg...}}.
+    view: { ...fields, msg },
     correlationId: trimmedText(fields.correlationId) ?? randomUUID(),
     contact,
   };

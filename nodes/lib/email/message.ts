@@ -3,6 +3,7 @@
 // recipients, no subject, no body, or a request over 10 MB once the attachments are base64 encoded.
 import type { EmailAddress, EmailAttachment, EmailMessage } from "@azure/communication-email";
 import { parseSingleAddress, quotedValue } from "./addresses";
+import { controlCharacterAt } from "../core/control-characters";
 import { AcsError, fieldError } from "../core/errors";
 import { isRecord } from "../core/values";
 
@@ -41,6 +42,7 @@ export function buildEmailMessage(draft: EmailDraft): EmailMessage {
   const html = draft.html === "" ? undefined : draft.html;
   if (plainText === undefined && html === undefined) throw new AcsError("acs-email.errors.noBody");
   checkContentIds(draft.attachments);
+  checkHeaderFields(draft, subject, sender);
 
   const message: EmailMessage = {
     senderAddress: sender.address,
@@ -58,6 +60,34 @@ export function buildEmailMessage(draft: EmailDraft): EmailMessage {
   if (draft.disableTracking) message.disableUserEngagementTracking = true;
   checkSize(message);
   return message;
+}
+
+/**
+ * Every text that becomes a mail header is one line: a CR or LF would start a header of its own (a
+ * forged Bcc, a second body). Checked on the message as it will be sent, so after templates rendered.
+ */
+function checkHeaderFields(draft: EmailDraft, subject: string, sender: EmailAddress): void {
+  oneLine("subject", subject);
+  oneLine("sender.displayName", sender.displayName);
+  for (const list of ["to", "cc", "bcc", "replyTo"] as const) {
+    draft[list].forEach((address, index) => {
+      oneLine(`${list}[${index}].address`, address.address);
+      oneLine(`${list}[${index}].displayName`, address.displayName);
+    });
+  }
+  for (const [name, value] of Object.entries(draft.headers)) oneLine(`headers.${name}`, value);
+  draft.attachments.forEach((attachment, index) => {
+    oneLine(`attachments[${index}].name`, attachment.name);
+    oneLine(`attachments[${index}].contentType`, attachment.contentType);
+    oneLine(`attachments[${index}].contentId`, attachment.contentId);
+  });
+}
+
+/** Throws naming the field when `text` holds a control character (CR, LF, NUL...). */
+export function oneLine(field: string, text: string | undefined): void {
+  if (text === undefined) return;
+  const at = controlCharacterAt(text);
+  if (at >= 0) throw fieldError("acs-email.errors.controlCharacter", field, JSON.stringify(text), { position: at + 1 });
 }
 
 /** Custom headers from the node or the msg: an object of texts (numbers and booleans are written out). */

@@ -23,6 +23,8 @@ export interface EmailSendRequest {
   pollIntervalMs?: number;
   /** Aborting stops waiting for the result (the node is closing); the email stays accepted. */
   stop?: AbortSignal;
+  /** Aborts the request in flight (the node's close grace ended), besides the queue's own signal. */
+  signal?: AbortSignal;
   /** Called as soon as the service accepted the email, before any wait (e.g. to remember it). */
   onAccepted?: (messageId: string) => void;
 }
@@ -41,8 +43,12 @@ export async function sendEmail(request: EmailSendRequest): Promise<EmailSendOut
   const operationId = randomUUID();
   let poller: EmailPoller;
   try {
-    poller = await request.queue.submit(1, request.owner, (abortSignal) =>
-      request.client.beginSend(request.message, { operationId, abortSignal, updateIntervalInMs: request.pollIntervalMs }),
+    poller = await request.queue.submit(1, request.owner, (queueSignal) =>
+      request.client.beginSend(request.message, {
+        operationId,
+        abortSignal: request.signal ? AbortSignal.any([queueSignal, request.signal]) : queueSignal,
+        updateIntervalInMs: request.pollIntervalMs,
+      }),
     );
   } catch (err) {
     // beginSend polls once after the 202: an operation that failed that fast is an outcome, not a refusal.

@@ -1,10 +1,8 @@
 // The acs-email node's status: batch progress ("1,204 / 10,000") while a batch runs, otherwise the
 // queue's "sending N, queued M" (cleared when idle). Progress is drawn at most a few times a second
 // so that a fast batch does not flood the editor with status events.
-import type { Node, NodeAPI } from "node-red";
 import { statusText } from "../node-red/input-handler";
-import { QueueWatch } from "../node-red/sender-status";
-import type { SendQueue } from "../core/send-queue";
+import { SenderStatus } from "../node-red/sender-status";
 
 const REDRAW_MS = 250;
 const numberFormat = new Intl.NumberFormat("en-US");
@@ -21,20 +19,9 @@ export interface BatchProgress {
   end(sent: number, failed: number): void;
 }
 
-export class EmailStatus {
-  private readonly queues = new QueueWatch(() => {
-    if (this.batches.size === 0) this.draw(this.queues.status(this.RED));
-  });
+export class EmailStatus extends SenderStatus {
   private readonly batches = new Set<{ finished: number; total: number }>();
   private timer: NodeJS.Timeout | undefined;
-  private closed = false;
-
-  constructor(private readonly RED: NodeAPI, private readonly node: Node) {}
-
-  /** Follows a queue's counts from now on (idempotent). */
-  watch(queue: SendQueue): void {
-    this.queues.watch(queue);
-  }
 
   startBatch(total: number): BatchProgress {
     const batch = { finished: 0, total };
@@ -53,7 +40,7 @@ export class EmailStatus {
         if (this.batches.size > 0) return this.showProgress();
         if (this.timer) clearTimeout(this.timer);
         this.timer = undefined;
-        this.draw({
+        this.show({
           fill: failed > 0 ? "yellow" : "green",
           shape: "dot",
           text: statusText(this.RED, "acs-email.status.batchDone", { sent: formatCount(sent), failed: formatCount(failed) }),
@@ -62,11 +49,15 @@ export class EmailStatus {
     };
   }
 
-  close(): void {
-    this.closed = true;
+  override close(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.queues.close();
+    super.close();
+  }
+
+  /** While a batch runs its progress is the status, not the queue's counts. */
+  protected override queuesChanged(): void {
+    if (this.batches.size === 0) super.queuesChanged();
   }
 
   private showProgress(): void {
@@ -76,10 +67,6 @@ export class EmailStatus {
       finished += batch.finished;
       total += batch.total;
     }
-    this.draw({ fill: "blue", shape: "dot", text: statusText(this.RED, "acs-email.status.progress", { finished: formatCount(finished), total: formatCount(total) }) });
-  }
-
-  private draw(status: Parameters<Node["status"]>[0]): void {
-    if (!this.closed) this.node.status(status);
+    this.show({ fill: "blue", shape: "dot", text: statusText(this.RED, "acs-email.status.progress", { finished: formatCount(finished), total: formatCount(total) }) });
   }
 }

@@ -132,10 +132,16 @@ function isoTime(value: Date | undefined, raw: unknown): string | undefined {
   return typeof raw === "string" ? raw : undefined;
 }
 
+/** The id an event is deduplicated by: the deserializer lets an empty one through, which both schemas forbid. */
+function requiredId(id: unknown): string {
+  if (typeof id !== "string" || id.trim() === "") throw new Error("its id is empty (both schemas require a non-empty id)");
+  return id;
+}
+
 function fromEventGridEvent(event: EventGridEvent<unknown>, raw: Record<string, unknown>): ParsedEvent {
   return {
     schema: "EventGrid",
-    id: event.id,
+    id: requiredId(event.id),
     type: canonicalEventType(event.eventType),
     source: event.topic ?? "",
     subject: event.subject,
@@ -148,7 +154,7 @@ function fromEventGridEvent(event: EventGridEvent<unknown>, raw: Record<string, 
 function fromCloudEvent(event: CloudEvent<unknown>, raw: Record<string, unknown>): ParsedEvent {
   const parsed: ParsedEvent = {
     schema: "CloudEvents",
-    id: event.id,
+    id: requiredId(event.id),
     type: canonicalEventType(event.type),
     source: event.source,
     data: event.data instanceof Uint8Array ? Buffer.from(event.data) : event.data,

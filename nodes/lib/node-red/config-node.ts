@@ -10,9 +10,13 @@ export interface AcsConfigNode extends Node<AcsConfigCredentials> {
   contextStore?: string;
 }
 
-/** The ACS resource of the acs-config node `id`; throws a clear error when none is selected or it is missing. */
+/**
+ * The ACS resource of the acs-config node `id`; throws a clear error when none is selected, or the
+ * one selected is not deployed (deleted, disabled, or it failed to start).
+ */
 export function configuredResource(RED: NodeAPI, id: string | undefined): AcsResource {
-  const node = id ? (RED.nodes.getNode(id) as AcsConfigNode | null) : null;
-  if (!node?.resource) throw new AcsError("acs-config.errors.noConfig");
+  if (!id) throw new AcsError("acs-config.errors.noConfig");
+  const node = RED.nodes.getNode(id) as AcsConfigNode | null;
+  if (!node?.resource) throw new AcsError("acs-config.errors.unknownConfig");
   return node.resource;
 }

@@ -1,9 +1,11 @@
 // The one place where a node's input handling meets Node-RED: run the handler, and turn any failure
-// into a red status with a short reason plus done(err), so Catch nodes receive it with the msg.
+// into a red status with a short reason plus done(err), so Catch nodes receive it with the msg
+// (done gets a NodeFailure: one line in the debug sidebar, key and params kept for Catch nodes).
 // Nothing thrown here can escape into the runtime.
 import type { Node, NodeAPI, NodeMessageInFlow, NodeMessage } from "node-red";
 import { AcsError, serviceError } from "../core/errors";
 import { localText, type MessageParams } from "../core/i18n";
+import { NodeFailure } from "./internals";
 
 export type Send = (msg: NodeMessage | (NodeMessage | NodeMessage[] | null)[]) => void;
 export type InputHandler = (msg: NodeMessageInFlow, send: Send) => Promise<void>;
@@ -17,7 +19,8 @@ export function handleInput(RED: NodeAPI, node: Node, operation: string, handler
       if (err === undefined) return done();
       const error = translated(RED, serviceError(err, operation));
       node.status({ fill: "red", shape: "ring", text: shortReason(error) });
-      done(error);
+      // The runtime takes any value (the types say Error): see NodeFailure for why it is not one.
+      done(new NodeFailure(error) as unknown as Error);
     };
     try {
       handler(msg, send).then(() => finish(), finish);

@@ -4,7 +4,9 @@
 // there, by name, instead of somewhere in the event path. Nothing else in nodes/ reads these names
 // (an eslint rule keeps them here).
 import type { IncomingMessage } from "node:http";
+import { inspect } from "node:util";
 import type { NodeAPI } from "node-red";
+import type { AcsError } from "../core/errors";
 
 // ---- Node-RED runtime ----
 
@@ -31,6 +33,48 @@ export function messageHooks(RED: NodeAPI): MessageHooks | undefined {
 export function expectedDoneCount(node: unknown): number | undefined {
   const count = (node as { _expectedDoneCount?: unknown } | undefined)?._expectedDoneCount;
   return typeof count === "number" ? count : undefined;
+}
+
+/** What a Catch node finds in msg.error.cause: the failure as the package names it. */
+export interface FailureCause {
+  key: string;
+  params: Record<string, string | number>;
+  /** The service's error code and HTTP status, when the service refused. */
+  code?: string;
+  statusCode?: number;
+}
+
+/**
+ * What a node gives done(err) for a failure. Uncaught, it reads as one line in the debug sidebar, as
+ * core nodes' errors do (they pass strings; an Error is shown as a collapsed {name, message, stack});
+ * caught, the Catch node's msg has error.message (the text), error.code (the service's code) and
+ * error.cause (key, params, code, statusCode).
+ * Relies on: Node.error() building a Catch node's msg.error from toString() and the own properties
+ * `code` and `cause` (runtime/lib/flows/Flow.js handleError); and the debug sidebar encoding a logged
+ * value that is neither an Error, nor named like one, nor a plain object, as its toString()
+ * (@node-red/util util.encodeObject). The class name must not contain "error" for that reason.
+ */
+export class NodeFailure {
+  readonly message: string;
+  readonly code?: string;
+  readonly cause: FailureCause;
+
+  constructor(error: AcsError) {
+    this.message = error.message;
+    if (error.code !== undefined) this.code = error.code;
+    this.cause = { key: error.key, params: error.params };
+    if (error.code !== undefined) this.cause.code = error.code;
+    if (error.statusCode !== undefined) this.cause.statusCode = error.statusCode;
+  }
+
+  toString(): string {
+    return this.message;
+  }
+
+  /** The console log prints the text too. */
+  [inspect.custom](): string {
+    return this.message;
+  }
 }
 
 // ---- Express (the app behind RED.httpNode) ----

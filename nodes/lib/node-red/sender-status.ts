@@ -1,8 +1,7 @@
-// What every sending node does around its queue: show "sending N, queued M" while busy (cleared when
-// idle), and on close settle its own messages: waiting ones fail with a clear error (reaching Catch
-// nodes through their done(err)), in-flight ones finish or fail within the close timeout.
+// The status of a sending node: "sending N, queued M" over the queues it sends on while busy
+// (cleared when idle), and the outcomes it shows between.
 import type { Node, NodeAPI } from "node-red";
-import type { AcsResource } from "../connection/resource";
+import type { MessageParams } from "../core/i18n";
 import { statusText } from "./input-handler";
 import type { QueueCounts, SendQueue } from "../core/send-queue";
 
@@ -42,11 +41,17 @@ export class QueueWatch {
   }
 }
 
+/**
+ * The status of a sending node, the one way its status is set: the queues' "sending N, queued M"
+ * while busy (cleared when idle), and what the node shows in between (an outcome, a failure).
+ * Nothing is shown once the node is closed.
+ */
 export class SenderStatus {
-  private readonly queues: QueueWatch;
+  protected readonly queues: QueueWatch;
+  private closed = false;
 
-  constructor(RED: NodeAPI, private readonly node: Node) {
-    this.queues = new QueueWatch(() => node.status(this.queues.status(RED)));
+  constructor(protected readonly RED: NodeAPI, private readonly node: Node) {
+    this.queues = new QueueWatch(() => this.queuesChanged());
   }
 
   /** Shows this queue's counts in the node status from now on (idempotent). */
@@ -54,9 +59,22 @@ export class SenderStatus {
     this.queues.watch(queue);
   }
 
-  /** Stops watching; on close, the node's own jobs are cancelled and awaited. */
-  async close(resource: AcsResource | undefined): Promise<void> {
+  show(status: NodeStatus): void {
+    if (!this.closed) this.node.status(status);
+  }
+
+  /** A status from an i18n key. */
+  say(fill: "green" | "yellow" | "red", key: string, params?: MessageParams, shape: "dot" | "ring" = "dot"): void {
+    this.show({ fill, shape, text: statusText(this.RED, key, params) });
+  }
+
+  close(): void {
+    this.closed = true;
     this.queues.close();
-    await resource?.releaseOwner(this.node);
+  }
+
+  /** A queue's counts changed. */
+  protected queuesChanged(): void {
+    this.show(this.queues.status(this.RED));
   }
 }

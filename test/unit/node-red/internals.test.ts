@@ -5,12 +5,15 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Node, NodeAPI, NodeMessage } from "node-red";
+import { AcsError } from "../../../nodes/lib/core/errors";
+import { handleInput } from "../../../nodes/lib/node-red/input-handler";
 import {
   bodyAlreadyRead,
   expectedDoneCount,
   markBodyRead,
   messageHooks,
   moveToFront,
+  NodeFailure,
   removeLayers,
   rootApp,
   routerStack,
@@ -94,6 +97,57 @@ describe("Node-RED and Express internals the package relies on", () => {
         hooks.remove("postReceive.internalsTest");
       }
       assert.deepEqual(Object.fromEntries(received), { withDone: 1, noDone: 0 }, "postReceive's destination.node carries _expectedDoneCount");
+    });
+  });
+
+  describe("a failure given to done(err)", () => {
+    const refused = () => new AcsError("acs-config.errors.service", { operation: "send SMS", status: 401, reason: "Denied" }, { statusCode: 401, code: "Unauthorized" });
+    type Encode = (record: { msg: unknown }, options?: object) => { msg: unknown; format?: string };
+    type Caught = NodeMessage & { error: { message: string; code?: string; cause?: unknown } };
+
+    /** A node whose every msg fails with `refused()`, through the package's input handler. */
+    const failingNode: NodeModule = (RED) => {
+      RED.nodes.registerType("failing", function (this: Node, def) {
+        RED.nodes.createNode(this, def);
+        handleInput(RED, this, "send SMS", async () => {
+          throw refused();
+        });
+      });
+    };
+
+    it("util.encodeObject: the debug sidebar shows a NodeFailure as one line of text, not as an error object", () => {
+      const encode = runtimeRequire<{ util: { encodeObject: Encode } }>("@node-red/util").util.encodeObject;
+      const text = refused().message;
+      const encoded = encode({ msg: new NodeFailure(refused()) });
+      assert.equal(encoded.msg, text);
+      assert.equal(encode({ msg: refused() }).format, "error", "what an Error would have shown instead");
+    });
+
+    it("Flow.handleError: a Catch node gets the text as msg.error.message, the service's code, and key and params in msg.error.cause", async () => {
+      const catchNode = runtimeRequire<NodeModule>("@node-red/nodes/core/common/25-catch.js");
+      await helper.load([failingNode, catchNode], [
+        // x/y/z make them flow nodes, not config nodes.
+        { id: "flow", type: "tab" },
+        { id: "fails", type: "failing", z: "flow", x: 0, y: 0, wires: [] },
+        { id: "catch", type: "catch", z: "flow", x: 0, y: 0, scope: ["fails"], uncaught: false, wires: [["caught"]] },
+        { id: "caught", type: "helper", z: "flow", x: 0, y: 0 },
+      ]);
+      const caught = new Promise<Caught>((resolve) => helper.getNode("caught").on("input", (msg: NodeMessage) => resolve(msg as Caught)));
+      helper.getNode("fails").receive({ payload: "Hi" });
+      const { error } = await caught;
+      assert.equal(error.message, refused().message);
+      assert.equal(error.code, "Unauthorized");
+      assert.deepEqual(error.cause, { key: "acs-config.errors.service", params: { operation: "send SMS", status: 401, reason: "Denied" }, code: "Unauthorized", statusCode: 401 });
+    });
+
+    it("Node.error: uncaught, the log entry the debug sidebar shows reads as the text", async () => {
+      await helper.load(failingNode, [{ id: "fails", type: "failing", wires: [] }]);
+      helper.getNode("fails").receive({ payload: "Hi" });
+      const logged = () => helper.log().args.find(([entry]) => entry.level === 20 && entry.id === "fails")?.[0];
+      while (!logged()) await new Promise((resolve) => setTimeout(resolve, 10));
+      const encode = runtimeRequire<{ util: { encodeObject: Encode } }>("@node-red/util").util.encodeObject;
+      assert.equal(encode({ msg: logged()?.msg }).msg, refused().message);
+      assert.equal(String(logged()?.msg), refused().message, "the console log prints the text");
     });
   });
 

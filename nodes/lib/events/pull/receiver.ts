@@ -4,6 +4,7 @@
 // the verdict is awaited the event's lock is renewed. A failed receive is tried again after a backoff
 // with jitter, for as long as the node runs. Closing stops receiving, gives the events in the flow
 // the grace period to finish, and then releases the rest at once, for another consumer to take.
+import { setMaxListeners } from "node:events";
 import type { CloudEvent } from "@azure/eventgrid-namespaces";
 import { Backoff, pause } from "./backoff";
 import type { PullClient } from "./client";
@@ -59,6 +60,8 @@ export class PullReceiver {
     this.settler = options.settler ?? new Settler(options.client, { onFault: (action, fault, final) => options.report.settleFault(action, fault, final) });
     this.locks = new LockRenewal(this.settler, options.lockRenewalMs);
     this.backoff = options.backoff ?? new Backoff();
+    // Every event in the flow listens for the close (up to maxInFlight of them): not a leak.
+    setMaxListeners(0, this.flowClosing.signal);
   }
 
   /** Events received and not yet settled. */

@@ -9,6 +9,12 @@ interface ParsedRequest extends IncomingMessage {
   body?: unknown;
 }
 
+/**
+ * The whole body must arrive within this time (Event Grid sends it at once): a sender trickling a
+ * body byte by byte gets 408 instead of holding the request open.
+ */
+export const BODY_TIMEOUT_MS = 10_000;
+
 /** Past the limit the rest of an oversize body is read and dropped (so the 413 reaches the sender) up to this much. */
 const MAX_DISCARDED_BYTES = 16 * 1024 * 1024;
 
@@ -33,7 +39,7 @@ export function isJsonContentType(header: string | undefined): boolean {
  * The body as text, or as the value a parser before this one made of it. Throws AcsError
  * `acs-events.errors.tooLarge` (answer 413) when the body is larger than `limitBytes`.
  */
-export function readBody(req: IncomingMessage, limitBytes: number): Promise<string | unknown> {
+export function readBody(req: IncomingMessage, limitBytes: number, timeoutMs = BODY_TIMEOUT_MS): Promise<string | unknown> {
   const parsed = req as ParsedRequest;
   const tooLarge = () => new AcsError("acs-events.errors.tooLarge", { limit: Math.round(limitBytes / 1024) });
   const declared = Number(req.headers["content-length"]);
@@ -48,11 +54,18 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<stri
     const chunks: Buffer[] = [];
     let size = 0;
     let failed = false;
-    const fail = () => {
+    const fail = (error = tooLarge()) => {
+      clearTimeout(timer);
       failed = true;
       chunks.length = 0;
-      reject(tooLarge());
+      reject(error);
     };
+    const timer = setTimeout(() => {
+      if (failed) return;
+      fail(new AcsError("acs-events.errors.bodyTimeout", { seconds: Math.round(timeoutMs / 1000) }));
+      // Nothing more of it is wanted: the rest is dropped as it comes, and the connection closes after the answer.
+      req.resume();
+    }, timeoutMs);
     if (Number.isFinite(declared) && declared > limitBytes) fail();
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
@@ -64,9 +77,11 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<stri
       chunks.push(chunk);
     });
     req.on("end", () => {
+      clearTimeout(timer);
       if (!failed) resolve(Buffer.concat(chunks).toString("utf8"));
     });
     req.on("error", (err) => {
+      clearTimeout(timer);
       if (!failed) {
         failed = true;
         reject(err);

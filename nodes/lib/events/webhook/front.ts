@@ -21,6 +21,8 @@ export interface FrontReadRequest extends IncomingMessage {
 export interface FrontRoute {
   maxBodyBytes: number;
   options: RequestHandler;
+  /** Answers a POST that is refused before its body is read (secret, content type, declared size); true when it did. */
+  refuseBeforeBody(req: IncomingMessage, res: Response): boolean;
 }
 
 interface Front {
@@ -55,6 +57,7 @@ function frontMiddleware(routes: Map<string, FrontRoute>): RequestHandler {
     if (req.method === "OPTIONS") return route.options(req, res, next);
     const request = req as unknown as FrontReadRequest;
     if (req.method !== "POST" || bodyAlreadyRead(req)) return next();
+    if (route.refuseBeforeBody(req, res)) return;
     readBody(req, route.maxBodyBytes)
       .then(
         (text) => (request.body = text),

@@ -37,6 +37,12 @@ export interface DeliveryCounts {
   ignored: number;
 }
 
+/** Answers to a body that could not be read: too large, or too slow to arrive. */
+const BODY_ERROR_STATUS = new Map([
+  ["acs-events.errors.tooLarge", 413],
+  ["acs-events.errors.bodyTimeout", 408],
+]);
+
 /** No limit on the delivery rate (WebHook-Allowed-Rate). */
 const ALLOWED_RATE = "*";
 
@@ -74,6 +80,32 @@ function refuse(options: WebhookOptions, res: ServerResponse, status: number, er
   sendJson(res, status, { error: { code: error.key.split(".").pop(), message: error.message } });
 }
 
+/**
+ * What can be refused before the body is read: a missing or wrong secret (401), a content type that
+ * is not JSON (415), a declared Content-Length over the limit (413). An unauthenticated sender then
+ * gets its answer at once and holds no memory for a body nobody will read.
+ */
+export function refusalBeforeBody(options: WebhookOptions, req: IncomingMessage): { status: number; error: AcsError } | undefined {
+  if (!authorised(options, req)) return { status: 401, error: new AcsError("acs-events.errors.unauthorized") };
+  const contentType = header(req, "content-type");
+  if (!isJsonContentType(contentType)) return { status: 415, error: new AcsError("acs-events.errors.notJson", { type: contentType ?? "" }) };
+  const declared = Number(header(req, "content-length"));
+  if (Number.isFinite(declared) && declared > options.maxBodyBytes) {
+    return { status: 413, error: new AcsError("acs-events.errors.tooLarge", { limit: Math.round(options.maxBodyBytes / 1024) }) };
+  }
+  return undefined;
+}
+
+/** Answers a POST that can be refused before its body is read; true when it did. */
+export function refuseBeforeBody(options: WebhookOptions, req: IncomingMessage, res: ServerResponse): boolean {
+  const refusal = refusalBeforeBody(options, req);
+  if (!refusal) return false;
+  refuse(options, res, refusal.status, refusal.error);
+  // What arrives of the body is discarded, not kept.
+  req.resume();
+  return true;
+}
+
 /** CloudEvents webhook validation: allow the origin that asks (Event Grid: eventgrid.azure.net). */
 function handleOptions(options: WebhookOptions, req: IncomingMessage, res: ServerResponse): void {
   if (!authorised(options, req)) return refuse(options, res, 401, new AcsError("acs-events.errors.unauthorized"));
@@ -89,18 +121,13 @@ function handleOptions(options: WebhookOptions, req: IncomingMessage, res: Serve
 
 async function handlePost(options: WebhookOptions, req: FrontReadRequest, res: ServerResponse): Promise<void> {
   try {
-    if (!authorised(options, req)) return refuse(options, res, 401, new AcsError("acs-events.errors.unauthorized"));
-    const contentType = header(req, "content-type");
-    if (!isJsonContentType(contentType)) {
-      req.resume();
-      return refuse(options, res, 415, new AcsError("acs-events.errors.notJson", { type: contentType ?? "" }));
-    }
+    if (refuseBeforeBody(options, req, res)) return;
     let events: ParsedEvent[];
     try {
       if (req.webhookBodyError) throw req.webhookBodyError;
       events = await parseEvents(await readBody(req, options.maxBodyBytes));
     } catch (err) {
-      if (err instanceof AcsError) return refuse(options, res, err.key === "acs-events.errors.tooLarge" ? 413 : 400, err);
+      if (err instanceof AcsError) return refuse(options, res, BODY_ERROR_STATUS.get(err.key) ?? 400, err);
       throw err;
     }
     const validation = events.find((event) => event.type === SUBSCRIPTION_VALIDATION_EVENT);

@@ -6,7 +6,7 @@ import type { NodeAPI } from "node-red";
 import type { RequestHandler } from "express";
 import { AcsError } from "../../core/errors";
 import { removeLayers, type ExpressApp } from "../../node-red/internals";
-import { addFrontRoute } from "./front";
+import { addFrontRoute, type FrontRoute } from "./front";
 
 export type WebhookMethod = "post" | "options";
 
@@ -39,6 +39,7 @@ export function addWebhookRoute(
   path: string,
   handlers: Record<WebhookMethod, RequestHandler>,
   maxBodyBytes: number,
+  refuseBeforeBody: FrontRoute["refuseBeforeBody"],
 ): WebhookRoute {
   const app = RED.httpNode as unknown as RoutableApp | undefined;
   if (!app) throw new AcsError("acs-events.errors.noHttpNode");
@@ -49,7 +50,7 @@ export function addWebhookRoute(
   paths.set(path.toLowerCase(), ownerId);
   app.post(path, handlers.post);
   app.options(path, handlers.options);
-  const removeFront = addFrontRoute(app, path, { maxBodyBytes, options: handlers.options });
+  const removeFront = addFrontRoute(app, path, { maxBodyBytes, options: handlers.options, refuseBeforeBody });
   let removed = false;
   return {
     path,

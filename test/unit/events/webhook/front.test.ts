@@ -59,7 +59,7 @@ describe("webhook front middleware", () => {
       const request = req as FrontReadRequest;
       (res as { end(text: string): void }).end(JSON.stringify({ body: request.body }));
     });
-    const remove = addFrontRoute(httpNode, "/acs/events", { maxBodyBytes: 1024, options: answerOptions });
+    const remove = addFrontRoute(httpNode, "/acs/events", { maxBodyBytes: 1024, options: answerOptions, refuseBeforeBody: () => false });
     const options = await fetch(`${base}/red/ACS/events/`, { method: "OPTIONS" });
     assert.equal(options.headers.get("x-handled-by"), "front", "paths match without case or trailing slash");
     const posted = await fetch(`${base}/red/acs/events?code=x`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"a":1}' });
@@ -75,7 +75,7 @@ describe("webhook front middleware", () => {
       const error = (req as FrontReadRequest).webhookBodyError;
       (res as { writeHead(s: number): { end(t: string): void } }).writeHead(error ? 413 : 200).end(error?.key ?? "");
     });
-    const remove = addFrontRoute(httpNode, "/hook", { maxBodyBytes: 10, options: answerOptions });
+    const remove = addFrontRoute(httpNode, "/hook", { maxBodyBytes: 10, options: answerOptions, refuseBeforeBody: () => false });
     const response = await fetch(`${base}/hook`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "more than ten bytes" }) });
     assert.equal(response.status, 413);
     assert.equal(await response.text(), "acs-events.errors.tooLarge");
@@ -86,7 +86,7 @@ describe("webhook front middleware", () => {
     const { root, httpNode } = standalone("/");
     app = root;
     httpNode.post("/other", (req, res) => (res as { end(t: string): void }).end(JSON.stringify((req as FrontReadRequest).body)));
-    const remove = addFrontRoute(httpNode, "/hook", { maxBodyBytes: 10, options: answerOptions });
+    const remove = addFrontRoute(httpNode, "/hook", { maxBodyBytes: 10, options: answerOptions, refuseBeforeBody: () => false });
     const response = await fetch(`${base}/other`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     assert.deepEqual(await response.json(), { eaten: true });
     remove();
