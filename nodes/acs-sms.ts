@@ -10,7 +10,7 @@ import { optedOutAmong } from "./lib/sms/opt-outs";
 import { contactOf, correlationIdOf } from "./lib/node-red/send-identity";
 import { SendNode } from "./lib/node-red/send-node";
 import { SenderStatus } from "./lib/node-red/sender-status";
-import { prepareSms, SMS_LONG_MESSAGE_LENGTH, type PreparedSms } from "./lib/sms/request";
+import { prepareSms, SMS_LONG_MESSAGE_LENGTH, smsTag, type PreparedSms } from "./lib/sms/request";
 import { correlationRecorder, sendResults, type OutputMode, type ResultWriter, type SendSummary } from "./lib/sms/output";
 import { sendSms, withSkipped, type RecipientOutcome } from "./lib/sms/send";
 import type { AcsResource } from "./lib/connection/resource";
@@ -94,7 +94,7 @@ function register(RED: NodeAPI): void {
         mms: def.mms === true,
         attachments: def.mms ? await evaluateTyped(RED, this, msg, field(def.attachments, def.attachmentsType || "msg")) : undefined,
       });
-      const correlationId = await correlationIdOf(RED, this, msg, def);
+      const correlationId = smsTag(await correlationIdOf(RED, this, msg, def));
       if (sms.segments && sms.message.length > SMS_LONG_MESSAGE_LENGTH && !warnedLong) {
         warnedLong = true;
         this.warn(statusText(RED, "acs-sms.warnings.longMessage", { length: sms.message.length, segments: sms.segments.segments, encoding: sms.segments.encoding }));

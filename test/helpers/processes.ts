@@ -33,7 +33,9 @@ export function startUntil(command: string, args: string[], options: { cwd?: str
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const force = setTimeout(() => child.kill("SIGKILL"), 10_000);
+        // Past Node-RED's own 15 s budget for closing nodes: a send in flight at Ctrl+C may use its
+        // whole close grace (10 s) before the process exits.
+        const force = setTimeout(() => child.kill("SIGKILL"), 30_000);
         child.once("exit", () => {
           clearTimeout(force);
           resolve();

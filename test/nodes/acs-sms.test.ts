@@ -188,6 +188,7 @@ describe("acs-sms node", function () {
       { name: "an empty message", msg: { payload: "", to: "+14255550123" }, error: /^message: empty/ },
       { name: "a missing message", msg: { to: "+14255550123" }, error: /^message: empty/ },
       { name: "a message over 2048 characters", msg: { payload: "x".repeat(2049), to: "+14255550123" }, error: /^message: "x+\.\.\." has 2049 characters, over the limit of 2048/ },
+      { name: "a correlation id (the SMS tag) over 256 characters", msg: { payload: "Hi", to: "+14255550123", correlationId: "c".repeat(5000) }, error: /^correlationId: "c+\.\.\." has 5000 characters, over the limit of 256 for the SMS tag/ },
     ];
     for (const testCase of cases) {
       it(testCase.name, async () => {

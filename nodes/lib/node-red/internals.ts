@@ -127,6 +127,25 @@ export function removeLayers(app: ExpressApp, matches: (layer: RouterLayer) => b
   for (let index = stack.length - 1; index >= 0; index--) if (matches(stack[index])) stack.splice(index, 1);
 }
 
+/**
+ * Whether one of the app's own route layers (not middleware) matches `path`, e.g. the routes nodes
+ * add to RED.httpAdmin. Relies on: Express 4 and 5 router layers having `match(path)` and `route`.
+ * Sub-apps mounted with `use` (the editor and admin API apps) sit behind closures Express does not
+ * expose, so callers also need a list of those apps' prefixes.
+ */
+export function hasRouteFor(app: ExpressApp, path: string): boolean {
+  const stack = routerStack(app) ?? [];
+  return stack.some((layer) => {
+    const match = (layer as { match?: unknown }).match;
+    if (!layer.route || typeof match !== "function") return false;
+    try {
+      return (match as (path: string) => boolean).call(layer, path) === true;
+    } catch {
+      return false;
+    }
+  });
+}
+
 // ---- request body marks ----
 
 interface MarkedRequest extends IncomingMessage {

@@ -9,6 +9,19 @@ import { smsSegments, type SegmentInfo } from "./segments";
 export const SMS_MAX_MESSAGE_LENGTH = 2048;
 /** Above this, carriers may split or refuse a message: the node warns. */
 export const SMS_LONG_MESSAGE_LENGTH = 320;
+/**
+ * The longest correlation id sent as the SMS tag. The service's API states no limit for the tag, and
+ * it travels back in every delivery report, so it is bounded here to a size any id fits in.
+ */
+export const SMS_MAX_TAG_LENGTH = 256;
+
+/** The correlation id as the SMS tag; throws when it is over SMS_MAX_TAG_LENGTH characters. */
+export function smsTag(correlationId: string): string {
+  if (correlationId.length > SMS_MAX_TAG_LENGTH) {
+    throw fieldError("acs-sms.errors.tagTooLong", "correlationId", correlationId, { length: correlationId.length, limit: SMS_MAX_TAG_LENGTH });
+  }
+  return correlationId;
+}
 
 /** The node's fields, already evaluated against the msg. */
 export interface SmsInput {

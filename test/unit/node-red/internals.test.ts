@@ -10,6 +10,7 @@ import { handleInput } from "../../../nodes/lib/node-red/input-handler";
 import {
   bodyAlreadyRead,
   expectedDoneCount,
+  hasRouteFor,
   markBodyRead,
   messageHooks,
   moveToFront,
@@ -26,6 +27,7 @@ type Handler = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown)
 interface App extends ExpressApp, Handler {
   use(...args: unknown[]): App;
   post(path: string, handler: Handler): App;
+  get(path: string, handler: Handler): App;
 }
 
 async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; url: string }> {
@@ -190,6 +192,16 @@ describe("Node-RED and Express internals the package relies on", () => {
       } finally {
         await close(server);
       }
+    });
+
+    it("layer.match: an app tells whether one of its own routes matches a path (middleware does not count)", () => {
+      const app = express();
+      app.use(((_req, _res, next) => next()) as Handler);
+      app.post("/auth/token", (_req, res) => res.end());
+      app.get("/inject/:id", (_req, res) => res.end());
+      assert.equal(hasRouteFor(app, "/auth/token"), true);
+      assert.equal(hasRouteFor(app, "/inject/abc"), true, "a route with a parameter");
+      assert.equal(hasRouteFor(app, "/acs/events"), false, "middleware matches every path but is no route");
     });
 
     it("app.parent: a mounted app knows the app it is mounted in", () => {

@@ -5,8 +5,8 @@
 import type { NodeAPI } from "node-red";
 import type { RequestHandler } from "express";
 import { AcsError } from "../../core/errors";
-import { removeLayers, type ExpressApp } from "../../node-red/internals";
-import { addFrontRoute, type FrontRoute } from "./front";
+import { hasRouteFor, removeLayers, type ExpressApp } from "../../node-red/internals";
+import { addFrontRoute, rootPath, type FrontRoute } from "./front";
 
 export type WebhookMethod = "post" | "options";
 
@@ -27,6 +27,25 @@ export function normalisePath(path: string): string {
   return normal;
 }
 
+// The first path segments of the editor and admin API apps (@node-red/editor-api). Express mounts
+// them with `use`, behind closures, so their routes cannot be asked for; routes added straight on
+// RED.httpAdmin (by nodes and plugins) are asked for through hasRouteFor.
+const ADMIN_SEGMENTS = new Set(["auth", "flows", "flow", "nodes", "context", "settings", "plugins", "diagnostics", "icons", "library", "locales", "projects", "theme", "red", "vendor", "types", "core"]);
+
+/** What `rootedPath` (as the root app sees it) would shadow in the admin app, or undefined. */
+function adminCollision(RED: NodeAPI, rootedPath: string): string | undefined {
+  const admin = RED.httpAdmin as unknown as ExpressApp | undefined;
+  if (!admin) return undefined;
+  const adminRoot = rootPath(admin, "");
+  const prefix = adminRoot === "" ? "" : adminRoot;
+  if (prefix !== "" && rootedPath !== prefix && !rootedPath.startsWith(`${prefix}/`)) return undefined;
+  const inAdmin = rootedPath.slice(prefix.length) || "/";
+  const segment = inAdmin.split("/")[1] ?? "";
+  if (ADMIN_SEGMENTS.has(segment)) return `the editor's /${segment} routes`;
+  if (hasRouteFor(admin, inAdmin)) return "a route of the editor or another node";
+  return undefined;
+}
+
 export interface WebhookRoute {
   readonly path: string;
   remove(): void;
@@ -43,6 +62,8 @@ export function addWebhookRoute(
 ): WebhookRoute {
   const app = RED.httpNode as unknown as RoutableApp | undefined;
   if (!app) throw new AcsError("acs-events.errors.noHttpNode");
+  const collision = adminCollision(RED, rootPath(app, path));
+  if (collision) throw new AcsError("acs-events.errors.adminPath", { field: "path", value: path, collision });
   let paths = owners.get(app);
   if (!paths) owners.set(app, (paths = new Map()));
   const owner = paths.get(path.toLowerCase());
