@@ -120,13 +120,16 @@ export async function runChatPost(options: ChatPostOptions) {
     const bareFigures = combineSegments(segments.bare);
     const nodeFigures = combineSegments(segments.node);
     const recorded = await sandbox.summary();
+    const ratio = round(nodeFigures.messagesPerSecond / bareFigures.messagesPerSecond, 3);
+    const cpuRatio = round(nodeFigures.cpuMsPerMessage / bareFigures.cpuMsPerMessage, 2);
     return {
       benchmark: "chat-post",
+      headline: { rateRatio: ratio, cpuMsPerMessage: nodeFigures.cpuMsPerMessage, bareCpuMsPerMessage: bareFigures.cpuMsPerMessage, cpuRatio },
       settings: { ...options, sandboxQuota: "none" },
       bareSdk: bareFigures,
       node: nodeFigures,
-      ratio: round(nodeFigures.messagesPerSecond / bareFigures.messagesPerSecond, 3),
-      cpuRatio: round(nodeFigures.cpuMsPerMessage / bareFigures.cpuMsPerMessage, 2),
+      ratio,
+      cpuRatio,
       goal: "node rate >= 0.9 x bare SDK rate",
       sandbox: { throttled: recorded.throttled.chat ?? 0 },
     };

@@ -65,8 +65,10 @@ export async function runSmsBurst(options: SmsBurstOptions) {
     // take (n - 1) intervals, hence the -1 in the sandbox's own measure.
     const achievedPerMinute = (options.messages / figures.elapsedMs) * 60_000 / options.timeScale;
     const sandboxPerMinute = spanMs > 0 ? ((recorded.sms.records - 1) / spanMs) * 60_000 / options.timeScale : 0;
+    const cpuMsPerMessage = round(figures.cpuMs / options.messages, 3);
     return {
       benchmark: "sms-burst",
+      headline: { quotaUsed: round(achievedPerMinute / QUOTA_PER_MINUTE, 3), throttled429: recorded.throttled.sms ?? 0, lost: options.messages - counts.done - counts.failed, cpuMsPerMessage },
       settings: { ...options, from: FROM, quotaPerMinute: QUOTA_PER_MINUTE, nodeRatePerRealMinute: scaledPerMinute },
       messages: options.messages,
       sent: counts.done,
@@ -81,7 +83,7 @@ export async function runSmsBurst(options: SmsBurstOptions) {
       sandboxMeasuredPerMinute: round(sandboxPerMinute),
       goal: "at least 97% of the quota, no 429, nothing lost",
       memory: memoryFigures(before, figures),
-      cpuMsPerMessage: round(figures.cpuMs / options.messages, 3),
+      cpuMsPerMessage,
       elapsedMs: figures.elapsedMs,
       sandbox: {
         smsRecorded: recorded.sms.records,
