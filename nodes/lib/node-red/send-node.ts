@@ -1,6 +1,7 @@
 // One lifecycle for the nodes that send (acs-sms, acs-email, acs-chat): the connection checked at
 // deploy, as acs-events does (a missing or unknown one is logged and shown, not only found at the
 // first msg); input through handleInput, each msg tracked until done; and one close sequence.
+import { setMaxListeners } from "node:events";
 import type { Node, NodeAPI } from "node-red";
 import { CLOSE_GRACE_MS, type AcsResource } from "../connection/resource";
 import { AcsError } from "../core/errors";
@@ -32,6 +33,8 @@ export class SendNode<S extends SenderStatus = SenderStatus> {
     private readonly configId: string | undefined,
     readonly status: S,
   ) {
+    // Every request in flight and every status poll of the node listens on these.
+    setMaxListeners(0, this.stop.signal, this.abandon.signal);
     this.checkConnection();
     node.on("close", (_removed: boolean, done: () => void) => {
       this.close().then(done, done);
