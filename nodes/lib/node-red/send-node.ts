@@ -51,7 +51,11 @@ export class SendNode<S extends SenderStatus = SenderStatus> {
     return this.abandon.signal;
   }
 
-  /** Aborted when `signal` is or when the node gives up its requests in flight (the same one for every request). */
+  /**
+   * Aborted when `signal` (a queue's) is, or when the node gives up its requests in flight: one signal
+   * per queue, made once and shared by every request (AbortSignal.any per request would leave a
+   * reference behind in both sources on Node.js 20).
+   */
   abandonedOr(signal: AbortSignal): AbortSignal {
     let combined = this.combined.get(signal);
     if (!combined) {
