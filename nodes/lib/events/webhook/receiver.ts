@@ -121,7 +121,7 @@ function handleOptions(options: WebhookOptions, req: IncomingMessage, res: Serve
 
 async function handlePost(options: WebhookOptions, req: FrontReadRequest, res: ServerResponse): Promise<void> {
   try {
-    if (refuseBeforeBody(options, req, res)) return;
+    if (!req.webhookAdmitted && refuseBeforeBody(options, req, res)) return;
     let events: ParsedEvent[];
     try {
       if (req.webhookBodyError) throw req.webhookBodyError;
