@@ -5,11 +5,16 @@
 // over a real hour, so the config node is given the scaled hourly rate as its per-minute rate (paced
 // evenly) and no hourly limit of its own. Prints JSON: peak RSS and heap, the achieved rate against
 // the binding (hourly) quota, 429s, and recipients lost (neither sent nor failed in the summary).
-// Run alone: `node dist/bench/email-batch.js [--recipients=10000] [--timeScale=6000] [--latency=5]`.
+// The time scale is kept low enough to be honest: the node's headroom (1% of the hour, one email)
+// must cover real jitter, which does not scale with time; jitterToleranceMs reports it (30 ms at the
+// default 1200, 36 s in real time). At 6000 it would be 6 ms, and a garbage collection in either
+// process would show up as 429s that no real deployment would see.
+// Run alone: `node dist/bench/email-batch.js [--recipients=10000] [--timeScale=1200] [--latency=5]`.
 import type { NodeMessageInFlow } from "node-red";
 import { numberOption, runMain } from "./lib/cli";
 import { configNode, sink, tab, TAB_ID } from "./lib/flows";
 import { BenchRuntime } from "./lib/node-red";
+import { QUOTA_HEADROOM } from "../nodes/lib/connection/channel-limits";
 import { memoryFigures, ResourceMeter, round } from "./lib/resources";
 import { RemoteSandbox } from "./lib/sandbox";
 
@@ -94,8 +99,10 @@ export async function runEmailBatch(options: EmailBatchOptions) {
     const summary = summaries[0] ?? { sent: 0, failed: 0, total: 0, failures: [] };
     // The hourly quota is the one that binds: compare with it, in simulated emails per hour.
     const achievedPerHour = (options.recipients / figures.elapsedMs) * 3_600_000 / options.timeScale;
+    const cpuMsPerEmail = round(figures.cpuMs / options.recipients, 3);
     return {
       benchmark: "email-batch",
+      headline: { quotaUsed: round(achievedPerHour / QUOTA.perHour, 3), throttled429: recorded.throttled.email ?? 0, lost: options.recipients - summary.sent - summary.failed, cpuMsPerEmail },
       settings: { ...options, sender: SENDER, domainKind: "custom", quota: QUOTA, nodeRates, completion: "wait" },
       recipients: options.recipients,
       sent: summary.sent,
@@ -107,9 +114,10 @@ export async function runEmailBatch(options: EmailBatchOptions) {
       throttled429: recorded.throttled.email ?? 0,
       achievedPerHour: round(achievedPerHour),
       achievedVersusQuota: round(achievedPerHour / QUOTA.perHour, 3),
-      goal: "rate within 5% of the quota, no 429, nothing lost",
+      jitterToleranceMs: round((3_600_000 / options.timeScale) * (1 - QUOTA_HEADROOM)),
+      goal: "at least 97% of the quota, no 429, nothing lost",
       memory: memoryFigures(before, figures),
-      cpuMsPerEmail: round(figures.cpuMs / options.recipients, 3),
+      cpuMsPerEmail,
       elapsedMs: figures.elapsedMs,
       sandbox: {
         emailsRecorded: recorded.email.records,
@@ -127,7 +135,7 @@ if (require.main === module) {
   runMain(() =>
     runEmailBatch({
       recipients: numberOption("recipients", 10_000),
-      timeScale: numberOption("timeScale", 6000),
+      timeScale: numberOption("timeScale", 1200),
       latencyMs: numberOption("latency", 5),
       maxInFlight: numberOption("maxInFlight", 16),
     }),

@@ -3,10 +3,15 @@
 // set to the same scaled quota, and its requests in flight high enough that the loopback round trip
 // (which does not scale with time) does not hold the scaled rate back. Prints JSON: peak RSS and heap, the achieved rate against the
 // quota, the 429s the sandbox answered, and messages lost (neither sent nor failed).
-// Run alone: `node dist/bench/sms-burst.js [--messages=20000] [--timeScale=30] [--latency=5] [--maxInFlight=32]`.
+// Compression is kept honest: jitter does not scale with time, and the node's headroom below the
+// quota covers a fixed share of the window, so the jitter it tolerates shrinks as the time scale
+// grows (reported as jitterToleranceMs: 30 ms at the default 20, 0.6 s in real time). Scaling much
+// further would measure the loopback's jitter, not the node.
+// Run alone: `node dist/bench/sms-burst.js [--messages=20000] [--timeScale=20] [--latency=5] [--maxInFlight=32]`.
 import { numberOption, runMain } from "./lib/cli";
 import { configNode, sink, tab, TAB_ID } from "./lib/flows";
 import { BenchRuntime } from "./lib/node-red";
+import { QUOTA_HEADROOM } from "../nodes/lib/connection/channel-limits";
 import { memoryFigures, ResourceMeter, round } from "./lib/resources";
 import { RemoteSandbox } from "./lib/sandbox";
 
@@ -60,8 +65,10 @@ export async function runSmsBurst(options: SmsBurstOptions) {
     // take (n - 1) intervals, hence the -1 in the sandbox's own measure.
     const achievedPerMinute = (options.messages / figures.elapsedMs) * 60_000 / options.timeScale;
     const sandboxPerMinute = spanMs > 0 ? ((recorded.sms.records - 1) / spanMs) * 60_000 / options.timeScale : 0;
+    const cpuMsPerMessage = round(figures.cpuMs / options.messages, 3);
     return {
       benchmark: "sms-burst",
+      headline: { quotaUsed: round(achievedPerMinute / QUOTA_PER_MINUTE, 3), throttled429: recorded.throttled.sms ?? 0, lost: options.messages - counts.done - counts.failed, cpuMsPerMessage },
       settings: { ...options, from: FROM, quotaPerMinute: QUOTA_PER_MINUTE, nodeRatePerRealMinute: scaledPerMinute },
       messages: options.messages,
       sent: counts.done,
@@ -72,10 +79,11 @@ export async function runSmsBurst(options: SmsBurstOptions) {
       throttled429: recorded.throttled.sms ?? 0,
       achievedPerMinute: round(achievedPerMinute),
       achievedVersusQuota: round(achievedPerMinute / QUOTA_PER_MINUTE, 3),
+      jitterToleranceMs: round((60_000 / options.timeScale) * (1 - QUOTA_HEADROOM)),
       sandboxMeasuredPerMinute: round(sandboxPerMinute),
-      goal: "rate within 5% of the quota, no 429, nothing lost",
+      goal: "at least 97% of the quota, no 429, nothing lost",
       memory: memoryFigures(before, figures),
-      cpuMsPerMessage: round(figures.cpuMs / options.messages, 3),
+      cpuMsPerMessage,
       elapsedMs: figures.elapsedMs,
       sandbox: {
         smsRecorded: recorded.sms.records,
@@ -93,7 +101,7 @@ if (require.main === module) {
   runMain(() =>
     runSmsBurst({
       messages: numberOption("messages", 20_000),
-      timeScale: numberOption("timeScale", 30),
+      timeScale: numberOption("timeScale", 20),
       latencyMs: numberOption("latency", 5),
       maxInFlight: numberOption("maxInFlight", 32),
     }),

@@ -165,10 +165,11 @@ export function hasRead(session: ChatSession, threadId: string, messageId: strin
 }
 
 export function sendTyping(session: ChatSession, threadId: string, senderDisplayName?: string): Promise<void> {
+  // A fresh thread client: a reused one would skip a notification within 8 s of its last, silently.
   return inThread(session, threadId, "sendTyping", async (thread) => {
     await requireReceiptSupport(thread, "typing");
     await thread.sendTypingNotification({ senderDisplayName });
-  });
+  }, session.client.getChatThreadClient(threadId));
 }
 
 /** A new ACS user with a token, for a web or mobile client to join threads as. */
@@ -188,9 +189,30 @@ export async function issueToken(identity: CommunicationIdentityClient, userId: 
  * Runs an operation on one thread and explains the service's refusals: 404 is a missing (or
  * deleted) thread, 403 means the node's user is not a participant.
  */
-async function inThread<T>(session: ChatSession, threadId: string, operation: string, run: (thread: ChatThreadClient) => Promise<T>): Promise<T> {
+/** Thread clients kept per chat client: each builds its own request pipeline, which costs more CPU than a post. */
+const THREAD_CLIENTS_KEPT = 1_000;
+const threadClients = new WeakMap<ChatClient, Map<string, ChatThreadClient>>();
+
+/** The session's client for a thread, reused across messages (the least recently used beyond the limit is dropped). */
+function threadClientOf(session: ChatSession, threadId: string): ChatThreadClient {
+  let kept = threadClients.get(session.client);
+  if (!kept) threadClients.set(session.client, (kept = new Map()));
+  const thread = kept.get(threadId) ?? session.client.getChatThreadClient(threadId);
+  kept.delete(threadId);
+  kept.set(threadId, thread);
+  if (kept.size > THREAD_CLIENTS_KEPT) kept.delete(kept.keys().next().value as string);
+  return thread;
+}
+
+async function inThread<T>(
+  session: ChatSession,
+  threadId: string,
+  operation: string,
+  run: (thread: ChatThreadClient) => Promise<T>,
+  thread: ChatThreadClient = threadClientOf(session, threadId),
+): Promise<T> {
   try {
-    return await run(session.client.getChatThreadClient(threadId));
+    return await run(thread);
   } catch (err) {
     if (err instanceof AcsError) throw err;
     const status = statusOf(err);

@@ -13,8 +13,10 @@ export interface Rate {
 }
 
 /**
- * Timers fire a little late; a send that is at most this late keeps the schedule (so lateness is not
- * lost throughput), while one after idle time starts a new schedule (so idleness is not saved up).
+ * Timers fire a little late; a send that is at most this late (and never more than one interval)
+ * keeps the schedule, so lateness is not lost throughput, while one after idle time starts a new
+ * schedule, so idleness is not saved up. Bounding it by the interval keeps a stalled event loop from
+ * releasing a burst: at fast rates, 25 ms would be several sends at once.
  */
 const CATCH_UP_MS = 25;
 
@@ -54,8 +56,9 @@ export class RateLimiter {
   take(units: number): void {
     const now = this.now();
     for (const rate of this.spaced) {
-      const base = now - rate.nextFree <= CATCH_UP_MS ? rate.nextFree : now;
-      rate.nextFree = Math.max(base, now - CATCH_UP_MS) + units * rate.interval;
+      const catchUp = Math.min(CATCH_UP_MS, rate.interval);
+      const base = now - rate.nextFree <= catchUp ? rate.nextFree : now;
+      rate.nextFree = Math.max(base, now - catchUp) + units * rate.interval;
     }
     for (const window of this.windows) {
       window.sent.push({ at: now, units });

@@ -34,6 +34,18 @@ describe("rate limiter", () => {
     assert.equal(limiter.delay(), 10, "after idle time the schedule restarts from now");
   });
 
+  it("catches up at most one interval at fast rates, so a stall releases no burst", () => {
+    let now = 0;
+    const limiter = new RateLimiter([{ units: 1_000, periodMs: 1_000 }], () => now); // one per ms
+    limiter.take(1); // next at 1
+    now = 1.5; // half an interval late: the schedule holds
+    limiter.take(1);
+    assert.equal(limiter.delay(), 0.5, "the next send is due at 2, on the original schedule");
+    now = 20; // an 18 ms stall: 18 sends' worth, which must not go at once
+    limiter.take(1);
+    assert.equal(limiter.delay(), 1, "after the stall the next send waits a full interval");
+  });
+
   it("lets a burst through a sliding window and holds what exceeds it until the oldest send leaves", () => {
     let now = 0;
     const limiter = new RateLimiter([{ units: 3, periodMs: 60_000, shape: "window" }], () => now);
