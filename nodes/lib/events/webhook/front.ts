@@ -16,8 +16,6 @@ export interface FrontReadRequest extends IncomingMessage {
   body?: unknown;
   /** Set when the body was refused (too large): the route answers with it. */
   webhookBodyError?: AcsError;
-  /** Set when the request passed the checks made before its body is read (secret, type, size), so the route need not repeat them. */
-  webhookAdmitted?: boolean;
 }
 
 export interface FrontRoute {
@@ -60,7 +58,6 @@ function frontMiddleware(routes: Map<string, FrontRoute>): RequestHandler {
     const request = req as unknown as FrontReadRequest;
     if (req.method !== "POST" || bodyAlreadyRead(req)) return next();
     if (route.refuseBeforeBody(req, res)) return;
-    request.webhookAdmitted = true;
     readBody(req, route.maxBodyBytes)
       .then(
         (text) => (request.body = text),
