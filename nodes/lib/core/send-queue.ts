@@ -26,20 +26,26 @@ export interface QueueCounts {
   queued: number;
 }
 
-interface Job {
-  units: number;
-  owner: unknown;
-  run: SendTask<unknown>;
-  resolve: (value: unknown) => void;
-  reject: (err: unknown) => void;
-  throttleRetries: number;
-  /** Settles when the current run ends (set while running). */
-  ended?: Promise<void>;
+/**
+ * A request waiting in the queue: a plain record, since thousands may wait at once (no promise or
+ * closure per request is needed). The queue calls run() when its turn comes (the signal fires when
+ * the queue is closed while it is in flight), then exactly one of resolve() or reject(): with run()'s
+ * outcome, or with the refusal when the queue is full or closed, or the owner closes, before it ran.
+ */
+export interface QueuedJob<T = unknown> {
+  readonly units: number;
+  readonly owner: unknown;
+  run(signal: AbortSignal): Promise<T>;
+  resolve(value: T): void;
+  reject(err: unknown): void;
 }
 
 export class SendQueue {
-  private readonly waiting: Job[] = [];
-  private readonly running = new Set<Job>();
+  private readonly waiting: QueuedJob[] = [];
+  /** Each running job, with a promise that settles when its run ends. */
+  private readonly running = new Map<QueuedJob, Promise<void>>();
+  /** How many times each job that met a 429 has been retried (few jobs ever are). */
+  private readonly throttleRetries = new Map<QueuedJob, number>();
   private readonly limiter: RateLimiter;
   private readonly abort = new AbortController();
   private readonly listeners = new Set<(counts: QueueCounts) => void>();
@@ -73,17 +79,19 @@ export class SendQueue {
    * when the queue is full or closed, and when the owner or the queue is closed before it ran.
    */
   submit<T>(units: number, owner: unknown, run: SendTask<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new AcsError("acs-config.errors.queueClosed"));
-    if (this.queuedUnits + units > this.options.maxQueuedUnits && this.queuedUnits > 0) {
-      return Promise.reject(new AcsError("acs-config.errors.queueFull", { limit: this.options.maxQueuedUnits }));
+    return new Promise<T>((resolve, reject) => this.enqueue<T>({ units, owner, run, resolve, reject }));
+  }
+
+  /** Queues a job record; refuses it at once (job.reject) when the queue is full or closed. */
+  enqueue<T>(job: QueuedJob<T>): void {
+    if (this.closed) return job.reject(new AcsError("acs-config.errors.queueClosed"));
+    if (this.queuedUnits + job.units > this.options.maxQueuedUnits && this.queuedUnits > 0) {
+      return job.reject(new AcsError("acs-config.errors.queueFull", { limit: this.options.maxQueuedUnits }));
     }
-    return new Promise<T>((resolve, reject) => {
-      const job: Job = { units, owner, run: run as SendTask<unknown>, resolve: resolve as (v: unknown) => void, reject, throttleRetries: 0 };
-      this.waiting.push(job);
-      this.queuedUnits += units;
-      this.changed();
-      this.pump();
-    });
+    this.waiting.push(job as QueuedJob);
+    this.queuedUnits += job.units;
+    this.changed();
+    this.pump();
   }
 
   /** Rejects the waiting jobs of one owner (a node being closed); its running jobs finish. */
@@ -93,8 +101,8 @@ export class SendQueue {
 
   /** Resolves once nothing of `owner` is running. */
   async settled(owner?: unknown): Promise<void> {
-    const mine = [...this.running].filter((job) => owner === undefined || job.owner === owner);
-    await Promise.all(mine.map((job) => job.ended));
+    const mine = [...this.running].filter(([job]) => owner === undefined || job.owner === owner);
+    await Promise.all(mine.map(([, ended]) => ended));
   }
 
   /**
@@ -112,12 +120,13 @@ export class SendQueue {
     this.listeners.clear();
   }
 
-  private rejectWaiting(match: (job: Job) => boolean): void {
+  private rejectWaiting(match: (job: QueuedJob) => boolean): void {
     for (let i = this.waiting.length - 1; i >= 0; i--) {
       const job = this.waiting[i];
       if (!match(job)) continue;
       this.waiting.splice(i, 1);
       this.queuedUnits -= job.units;
+      this.throttleRetries.delete(job);
       job.reject(new AcsError("acs-config.errors.queueClosed"));
     }
     this.changed();
@@ -134,42 +143,48 @@ export class SendQueue {
         }, wait);
         return;
       }
-      const job = this.waiting.shift() as Job;
+      const job = this.waiting.shift() as QueuedJob;
       this.queuedUnits -= job.units;
       this.limiter.take(job.units);
       this.start(job);
     }
   }
 
-  private start(job: Job): void {
-    this.running.add(job);
-    this.changed();
+  private start(job: QueuedJob): void {
     const run = Promise.resolve().then(() => job.run(this.abort.signal));
-    job.ended = run.then(() => undefined, () => undefined);
+    this.running.set(job, run.then(() => undefined, () => undefined));
+    this.changed();
     run.then(
-      (value) => this.finish(job, () => job.resolve(value)),
+      (value) => {
+        this.throttleRetries.delete(job);
+        this.end(job, () => job.resolve(value));
+      },
       (err: unknown) => {
         const retryAfter = throttledFor(err, this.options.defaultRetryAfterMs ?? 1000);
-        if (retryAfter !== undefined && !this.closed && job.throttleRetries < (this.options.maxThrottleRetries ?? 10)) {
+        const retries = this.throttleRetries.get(job) ?? 0;
+        if (retryAfter !== undefined && !this.closed && retries < (this.options.maxThrottleRetries ?? 10)) {
           // The service refused the whole request, so nothing was sent: wait and run it again first.
-          job.throttleRetries++;
+          this.throttleRetries.set(job, retries + 1);
           this.limiter.holdUntil(Date.now() + retryAfter);
-          this.finish(job, () => {
-            this.waiting.unshift(job);
-            this.queuedUnits += job.units;
-          });
+          this.running.delete(job);
+          this.waiting.unshift(job);
+          this.queuedUnits += job.units;
+          this.changed();
+          this.pump();
           return;
         }
-        this.finish(job, () => job.reject(err));
+        this.throttleRetries.delete(job);
+        this.end(job, () => job.reject(err));
       },
     );
   }
 
-  private finish(job: Job, settle: () => void): void {
+  /** A run ended: the counts show it, and the next job may start, before the job hears its outcome. */
+  private end(job: QueuedJob, outcome: () => void): void {
     this.running.delete(job);
-    settle();
     this.changed();
     this.pump();
+    outcome();
   }
 
   private changed(): void {

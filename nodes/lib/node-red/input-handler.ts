@@ -9,13 +9,32 @@ import { NodeFailure } from "./internals";
 
 export type Send = (msg: NodeMessage | (NodeMessage | NodeMessage[] | null)[]) => void;
 export type InputHandler = (msg: NodeMessageInFlow, send: Send) => Promise<void>;
+/** Ends one msg: done(), or for an error a red status and done(err). Only its first call counts. */
+export type Finish = (err?: unknown) => void;
+/**
+ * A handler that ends each msg itself through `finish`: a msg that waits long (in a send queue)
+ * then holds only what the handler keeps, with no promise chain.
+ */
+export type CallbackInputHandler = (msg: NodeMessageInFlow, send: Send, finish: Finish) => void;
 
-export function handleInput(RED: NodeAPI, node: Node, operation: string, handler: InputHandler): void {
+/** Told when each msg starts and ends (a node's close waits for its msgs). */
+export interface InputTracker {
+  started(): void;
+  ended(): void;
+}
+
+export function handleInput(RED: NodeAPI, node: Node, operation: string, handler: InputHandler, tracker?: InputTracker): void {
+  handleCallbackInput(RED, node, operation, (msg, send, finish) => handler(msg, send).then(() => finish(), finish), tracker);
+}
+
+export function handleCallbackInput(RED: NodeAPI, node: Node, operation: string, handler: CallbackInputHandler, tracker?: InputTracker): void {
   node.on("input", (msg: NodeMessageInFlow, send: Send, done: (err?: Error) => void) => {
     let settled = false;
-    const finish = (err?: unknown) => {
+    tracker?.started();
+    const finish: Finish = (err) => {
       if (settled) return;
       settled = true;
+      tracker?.ended();
       if (err === undefined) return done();
       const error = translated(RED, serviceError(err, operation));
       node.status({ fill: "red", shape: "ring", text: shortReason(error) });
@@ -23,7 +42,7 @@ export function handleInput(RED: NodeAPI, node: Node, operation: string, handler
       done(new NodeFailure(error) as unknown as Error);
     };
     try {
-      handler(msg, send).then(() => finish(), finish);
+      handler(msg, send, finish);
     } catch (err) {
       finish(err);
     }

@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import type { Node, NodeAPI, NodeMessage } from "node-red";
 import { evaluateText, type TypedValue } from "./typed-input";
-import { isRecord } from "../core/values";
+import { flattened, isRecord } from "../core/values";
 
 /** The msg.correlationId field of a send node, as the editor saves it (empty means msg.correlationId). */
 export interface CorrelationIdField {
@@ -14,7 +14,7 @@ export interface CorrelationIdField {
 
 export async function correlationIdOf(RED: NodeAPI, node: Node, msg: NodeMessage, def: CorrelationIdField = {}): Promise<string> {
   const field: TypedValue = { value: def.correlationId || "correlationId", type: def.correlationIdType || "msg" };
-  return (await evaluateText(RED, node, msg, field)) ?? randomUUID();
+  return (await evaluateText(RED, node, msg, field)) ?? flattened(randomUUID());
 }
 
 /** `msg.contact` when it is an object; anything else is not recorded. */

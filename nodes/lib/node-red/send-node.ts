@@ -5,7 +5,7 @@ import type { Node, NodeAPI } from "node-red";
 import { CLOSE_GRACE_MS, type AcsResource } from "../connection/resource";
 import { AcsError } from "../core/errors";
 import { configuredResource } from "./config-node";
-import { handleInput, statusText, withoutHint, type InputHandler } from "./input-handler";
+import { handleCallbackInput, handleInput, statusText, withoutHint, type CallbackInputHandler, type InputHandler, type InputTracker } from "./input-handler";
 import type { SenderStatus } from "./sender-status";
 
 /** After the grace, how long aborted requests get to settle their msgs (done(err)) before the node closes. */
@@ -14,7 +14,15 @@ const SETTLE_AFTER_ABORT_MS = 1000;
 export class SendNode<S extends SenderStatus = SenderStatus> {
   private readonly stop = new AbortController();
   private readonly abandon = new AbortController();
-  private readonly handlers = new Set<Promise<void>>();
+  /** Msgs being handled, and what waits for there to be none (the close). */
+  private inputs = 0;
+  private readonly whenIdle: (() => void)[] = [];
+  private readonly tracker: InputTracker = {
+    started: () => void this.inputs++,
+    ended: () => {
+      if (--this.inputs === 0) for (const wake of this.whenIdle.splice(0)) wake();
+    },
+  };
   /** The resource the node sent through, whose queues hold its jobs. */
   private used?: AcsResource;
 
@@ -46,13 +54,19 @@ export class SendNode<S extends SenderStatus = SenderStatus> {
     return this.used;
   }
 
-  /** Handles each msg through handleInput, and keeps it until it is done so that close can wait for it. */
+  /** Handles each msg through handleInput, and counts it until it is done so that close can wait for it. */
   onInput(operation: string, handler: InputHandler): void {
-    handleInput(this.RED, this.node, operation, (msg, send) => {
-      const run = handler(msg, send);
-      this.handlers.add(run);
-      return run.finally(() => this.handlers.delete(run));
-    });
+    handleInput(this.RED, this.node, operation, handler, this.tracker);
+  }
+
+  /** As onInput, for a handler that ends each msg itself (see CallbackInputHandler). */
+  onCallbackInput(operation: string, handler: CallbackInputHandler): void {
+    handleCallbackInput(this.RED, this.node, operation, handler, this.tracker);
+  }
+
+  /** Resolves once no msg is being handled. */
+  private idle(): Promise<void> {
+    return this.inputs === 0 ? Promise.resolve() : new Promise((resolve) => this.whenIdle.push(resolve));
   }
 
   private checkConnection(): void {
@@ -76,7 +90,7 @@ export class SendNode<S extends SenderStatus = SenderStatus> {
     const grace = setTimeout(() => this.abandon.abort(), CLOSE_GRACE_MS);
     const settled = (async () => {
       await this.used?.releaseOwner(this.node);
-      await Promise.allSettled([...this.handlers]);
+      await this.idle();
     })();
     // A msg waiting on what no signal reaches (the shared chat identity being created) is not waited
     // for past the grace: the node closes, and that msg is done when the wait ends.

@@ -33,20 +33,23 @@ type AcsMessage = NodeMessage & { acs?: SmsAcs };
 
 /** The onBatch callback that remembers each accepted recipient in the correlation store. */
 export function correlationRecorder(store: CorrelationStore, summary: SendSummary): (outcomes: RecipientOutcome[]) => void {
-  return (outcomes) => {
-    for (const outcome of outcomes) {
-      if (outcome.status !== "queued" || !outcome.messageId) continue;
-      store.remember({
-        channel: "sms",
-        messageId: outcome.messageId,
-        correlationId: summary.correlationId,
-        to: outcome.to,
-        from: summary.from,
-        sentAt: Date.now(),
-        contact: summary.contact,
-      });
-    }
-  };
+  return (outcomes) => recordSent(store, summary, outcomes);
+}
+
+/** Remembers each accepted recipient in the correlation store, for its delivery report. */
+export function recordSent(store: CorrelationStore, summary: SendSummary, outcomes: readonly RecipientOutcome[]): void {
+  for (const outcome of outcomes) {
+    if (outcome.status !== "queued" || !outcome.messageId) continue;
+    store.remember({
+      channel: "sms",
+      messageId: outcome.messageId,
+      correlationId: summary.correlationId,
+      to: outcome.to,
+      from: summary.from,
+      sentAt: Date.now(),
+      contact: summary.contact,
+    });
+  }
 }
 
 /** How the results leave the node. */

@@ -51,7 +51,32 @@ export function inBatches<T>(items: readonly T[], size = MAX_RECIPIENTS_PER_REQU
  * once): a msg to 100,000 numbers neither fills the queue for every other msg nor holds 1,000
  * pending jobs, and a stop leaves nothing of it to cancel but those few.
  */
-export async function sendBatched(request: BatchedSend): Promise<RecipientOutcome[]> {
+export function sendBatched(request: BatchedSend): Promise<RecipientOutcome[]> {
+  return request.recipients.length <= MAX_RECIPIENTS_PER_REQUEST ? sendSingleRequest(request) : sendInLanes(request);
+}
+
+/**
+ * One request (the common case): handed to the queue directly, without the lanes, so that a waiting
+ * msg holds one queued job and no more (thousands of msgs may wait at once).
+ */
+async function sendSingleRequest(request: BatchedSend): Promise<RecipientOutcome[]> {
+  if (request.recipients.length === 0) return [];
+  try {
+    if (request.stop?.aborted) throw new AcsError("acs-config.errors.queueClosed");
+    return await request.queue.submit(request.recipients.length, request.owner, (queueSignal) => runRequest(request, request.recipients, queueSignal));
+  } catch (err) {
+    throw serviceError(err, request.operation);
+  }
+}
+
+async function runRequest(request: BatchedSend, batch: string[], queueSignal: AbortSignal): Promise<RecipientOutcome[]> {
+  const signal = request.signal ? AbortSignal.any([queueSignal, request.signal]) : queueSignal;
+  const outcomes = mergeBatch(batch, await request.send(batch, signal));
+  request.onBatch?.(outcomes);
+  return outcomes;
+}
+
+async function sendInLanes(request: BatchedSend): Promise<RecipientOutcome[]> {
   const batches = inBatches(request.recipients);
   const results = new Array<RecipientOutcome[]>(batches.length);
   let refusals = 0;
@@ -72,12 +97,7 @@ export async function sendBatched(request: BatchedSend): Promise<RecipientOutcom
         continue;
       }
       try {
-        results[index] = await request.queue.submit(batch.length, request.owner, async (queueSignal) => {
-          const signal = request.signal ? AbortSignal.any([queueSignal, request.signal]) : queueSignal;
-          const outcomes = mergeBatch(batch, await request.send(batch, signal));
-          request.onBatch?.(outcomes);
-          return outcomes;
-        });
+        results[index] = await request.queue.submit(batch.length, request.owner, (queueSignal) => runRequest(request, batch, queueSignal));
       } catch (err) {
         refuse(index, err);
       }
