@@ -4,39 +4,15 @@
 // seconds), the heap and RSS over the idle runtime divided by N are what one waiting message costs.
 // Unlike the burst's peak RSS (also reported), this does not depend on when the collector last ran.
 // Run alone: `node dist/bench/queue-memory.js [--messages=20000]`.
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { numberOption, runMain } from "./lib/cli";
 import { configNode, sink, tab, TAB_ID } from "./lib/flows";
+import { settledMemory } from "./lib/memory";
 import { BenchRuntime } from "./lib/node-red";
 import { ResourceMeter, round } from "./lib/resources";
 import { RemoteSandbox } from "./lib/sandbox";
 
 const SMS_NODE = "bench-sms";
 const MiB = 1024 * 1024;
-
-/** A full collection (the flag is set for this one call, so the benchmark needs no node option). */
-function collectGarbage(): void {
-  setFlagsFromString("--expose-gc");
-  const gc = runInNewContext("gc") as () => void;
-  gc();
-  gc();
-}
-
-/** Memory after a full collection, once the RSS has stopped falling (within 0.5 MiB a second, 15 s at most). */
-async function settledMemory(): Promise<NodeJS.MemoryUsage> {
-  collectGarbage();
-  let usage = process.memoryUsage();
-  for (let second = 0; second < 15; second++) {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    collectGarbage();
-    const next = process.memoryUsage();
-    const settled = usage.rss - next.rss < 0.5 * MiB;
-    usage = next;
-    if (settled) break;
-  }
-  return usage;
-}
 
 export async function runQueueMemory(options: { messages: number }) {
   const sandbox = await RemoteSandbox.start({ timeScale: 1, latencyMs: 5, quotas: { sms: { alphanumeric: { perMinute: 600 } } } });

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { printFigures } from "./lib/cli";
 import { machineInfo } from "./lib/machine";
 
-const BENCHMARKS = ["sms-throughput", "chat-post", "event-ingest", "sms-burst", "queue-memory", "email-batch", "namespace-latency", "sms-recipients"];
+const BENCHMARKS = ["sms-throughput", "chat-post", "event-ingest", "sms-burst", "queue-memory", "email-batch", "email-batch-memory", "namespace-latency", "sms-recipients"];
 
 function runBenchmark(name: string, args: string[]): Promise<unknown> {
   const child = fork(join(__dirname, `${name}.js`), args, { stdio: ["ignore", "inherit", "inherit", "ipc"] });

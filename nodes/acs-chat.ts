@@ -58,7 +58,7 @@ function startChatNode(RED: NodeAPI, node: Node, def: AcsChatDef): void {
           const queue = resource.sendQueue("chat", key);
           lifecycle.status.watch(queue);
           // Aborted when the queue closes, or when the node's close grace ends.
-          return queue.submit(1, node, (signal) => task(AbortSignal.any([signal, lifecycle.abandoned])));
+          return queue.submit(1, node, (signal) => task(lifecycle.abandonedOr(signal)));
         },
         correlation: resource.correlation,
       },

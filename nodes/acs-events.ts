@@ -8,7 +8,7 @@ import type { AcsResource } from "./lib/connection/resource";
 import { configuredResource } from "./lib/node-red/config-node";
 import { resolveCredentialEnv } from "./lib/node-red/env-credentials";
 import { CLOSE_GRACE_MS } from "./lib/connection/resource";
-import { EventDedupe } from "./lib/events/dedupe";
+import { dedupeOptions, EventDedupe, type DedupeOptions, type DedupeProperties } from "./lib/events/dedupe";
 import { EventOutput } from "./lib/events/output";
 import type { ParsedEvent } from "./lib/events/parse";
 import { pullCredential, pullSettings, type PullProperties } from "./lib/events/pull/settings";
@@ -24,7 +24,7 @@ import { messageHooks } from "./lib/node-red/internals";
 import { statusText, withoutHint } from "./lib/node-red/input-handler";
 import { addWebhookRoute, normalisePath, type WebhookRoute } from "./lib/events/webhook/route";
 
-interface AcsEventsDef extends NodeDef, PullProperties {
+interface AcsEventsDef extends NodeDef, PullProperties, DedupeProperties {
   config?: string;
   /** Where events come from: pushed to a webhook (the default) or pulled from an Event Grid namespace. */
   source?: "webhook" | "namespace";
@@ -54,7 +54,8 @@ function numberIn(value: string | number | undefined, min: number, max: number, 
 }
 
 function register(RED: NodeAPI): void {
-  // Kept across redeploys of the same node, so that a delivery repeated after a redeploy is still known.
+  // Kept across redeploys of the same node, so that a delivery repeated after a redeploy is still known;
+  // rebuilt (with the newest ids that fit) when the node's window settings change.
   const dedupes = new Map<string, EventDedupe>();
 
   function AcsEvents(this: Node<AcsEventsCredentials>, def: AcsEventsDef) {
@@ -67,14 +68,30 @@ function register(RED: NodeAPI): void {
     const completion = def.ackMode === "afterFlow" && hooks ? flowCompletion(hooks, (id) => Boolean(RED.nodes.getNode(id))) : undefined;
     const closing = new AbortController();
     const status = new EventStatus(RED, this);
-    const dedupe = dedupes.get(this.id) ?? new EventDedupe();
-    dedupes.set(this.id, dedupe);
 
     const fail = (key: string, params?: Record<string, string | number>) => {
       const text = statusText(RED, key, params);
       this.error(text);
       this.status({ fill: "red", shape: "ring", text: withoutHint(text) });
     };
+    const failWith = (err: unknown) => {
+      const params = (err as { params?: Record<string, string | number> }).params;
+      fail((err as { key?: string }).key ?? "acs-events.errors.internal", params ?? { reason: String(err) });
+    };
+
+    let window: DedupeOptions;
+    try {
+      window = dedupeOptions(def);
+    } catch (err) {
+      failWith(err);
+      this.on("close", (removed: boolean, done: () => void) => {
+        if (removed) dedupes.delete(this.id);
+        done();
+      });
+      return;
+    }
+    const dedupe = dedupes.get(this.id)?.withOptions(window) ?? new EventDedupe(window);
+    dedupes.set(this.id, dedupe);
 
     // The config node is optional: without one, events are emitted without correlation lookups.
     let resource: AcsResource | undefined;
@@ -107,8 +124,7 @@ function register(RED: NodeAPI): void {
           output,
         });
       } catch (err) {
-        const params = (err as { params?: Record<string, string | number> }).params;
-        fail((err as { key?: string }).key ?? "acs-events.errors.internal", params ?? { reason: String(err) });
+        failWith(err);
         return undefined;
       }
     };
@@ -163,8 +179,7 @@ function register(RED: NodeAPI): void {
       if (requireSecret && !secret) fail("acs-events.errors.noSecret");
       else if (!configMissing) status.listening(path);
     } catch (err) {
-      const params = (err as { params?: Record<string, string | number> }).params;
-      fail((err as { key?: string }).key ?? "acs-events.errors.internal", params ?? { reason: String(err) });
+      failWith(err);
     }
 
     this.on("close", (removed: boolean, done: () => void) => {

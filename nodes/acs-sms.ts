@@ -64,7 +64,7 @@ function register(RED: NodeAPI): void {
     const jobs: SmsJobNode = {
       owner: this,
       deliveryReport: def.deliveryReport !== false,
-      abandoned: lifecycle.abandoned,
+      signal: (queueSignal) => lifecycle.abandonedOr(queueSignal),
       sent: (job, outcomes) => {
         output(job.msg, job.send, outcomes, job.sms, job.summary).then(() => job.finish(), job.finish);
       },

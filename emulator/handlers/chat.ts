@@ -24,6 +24,14 @@ export const CHAT_DEFAULT_PAGE_SIZE = 100;
 export const CHAT_MAX_MESSAGE_BYTES = 28 * 1024;
 /** Read receipts and typing notifications are not supported in larger threads. */
 export const CHAT_MAX_PARTICIPANTS_FOR_RECEIPTS = 20;
+/**
+ * Text bounds. The API documents 1 KB of metadata for a thread and a participant (applied here to a
+ * message's metadata too) and no bound for a topic or a display name: those follow what Microsoft
+ * documents for a Teams chat topic (250) and an Entra ID display name (256).
+ */
+export const CHAT_MAX_TOPIC_LENGTH = 250;
+export const CHAT_MAX_DISPLAY_NAME_LENGTH = 256;
+export const CHAT_MAX_METADATA_BYTES = 1024;
 
 type Handler = (services: SandboxServices, request: RequestInfo) => ServiceResponse;
 
@@ -65,7 +73,7 @@ function createThread(services: SandboxServices, request: RequestInfo): ServiceR
   if (earlierThread) return createdThread(request, earlierThread, []);
 
   const body = parseJsonObject(request.body, badRequest);
-  const topic = stringOrUndefined(body.topic);
+  const topic = checkedTopic(body.topic);
   if (!topic) throw badRequest("topic is required.", "topic");
   const requested = participantList(body.participants);
   const now = Date.now();
@@ -79,7 +87,7 @@ function createThread(services: SandboxServices, request: RequestInfo): ServiceR
     readReceipts: [],
     nextSequenceId: 1
   };
-  const metadata = stringRecord(body.metadata);
+  const metadata = checkedMetadata(body.metadata, "metadata");
   if (metadata) thread.metadata = metadata;
   if (body.retentionPolicy !== undefined) thread.retentionPolicy = body.retentionPolicy;
 
@@ -135,12 +143,13 @@ function getThread(services: SandboxServices, request: RequestInfo): ServiceResp
 function updateThread(services: SandboxServices, request: RequestInfo): ServiceResponse {
   const { thread, caller } = threadForCaller(services, request);
   const body = parseJsonObject(request.body, badRequest);
-  const topic = stringOrUndefined(body.topic);
+  const topic = checkedTopic(body.topic);
+  const metadata = checkedMetadata(body.metadata, "metadata");
   if (topic !== undefined && topic !== thread.topic) {
     thread.topic = topic;
     appendSystemMessage(services, thread, "topicUpdated", caller, { topic });
   }
-  if (body.metadata !== undefined) thread.metadata = { ...thread.metadata, ...stringRecord(body.metadata) };
+  if (metadata) thread.metadata = { ...thread.metadata, ...metadata };
   if (body.retentionPolicy !== undefined) thread.retentionPolicy = body.retentionPolicy;
   return { status: 204 };
 }
@@ -179,12 +188,12 @@ function sendMessage(services: SandboxServices, request: RequestInfo): ServiceRe
   checkMessageSize(content);
   const type = (stringOrUndefined(body.type) ?? "text").toLowerCase();
   if (type !== "text" && type !== "html") throw badRequest(`Message type '${type}' cannot be sent.`, "type");
+  const displayName = checkedDisplayName(body.senderDisplayName, "senderDisplayName");
+  const metadata = checkedMetadata(body.metadata, "metadata");
   takeQuota(services, "chat", `chat:send:${thread.id}`, services.quotas.chat.sendMessagePerThread);
   const messageId = services.store.nextChatMessageId();
   const record: ChatMessageRecord = { threadId: thread.id, messageId, senderId: caller, type, content, sentAt: Number(messageId) };
-  const displayName = stringOrUndefined(body.senderDisplayName);
   if (displayName !== undefined) record.senderDisplayName = displayName;
-  const metadata = stringRecord(body.metadata);
   if (metadata) record.metadata = metadata;
   thread.messages.push({ ...record, sequenceId: thread.nextSequenceId++, version: messageId });
   const recipients = [...thread.participants.values()].filter((p) => p.id !== caller).map(publicParticipant);
@@ -235,7 +244,8 @@ function updateMessage(services: SandboxServices, request: RequestInfo): Service
     checkMessageSize(content);
     message.content = content;
   }
-  if (body.metadata !== undefined) message.metadata = { ...message.metadata, ...stringRecord(body.metadata) };
+  const metadata = checkedMetadata(body.metadata, "metadata");
+  if (metadata) message.metadata = { ...message.metadata, ...metadata };
   message.editedOn = Date.now();
   message.version = services.store.nextChatMessageId();
   return { status: 204 };
@@ -250,6 +260,34 @@ function deleteMessage(services: SandboxServices, request: RequestInfo): Service
     message.version = services.store.nextChatMessageId();
   }
   return { status: 204 };
+}
+
+function checkedTopic(value: unknown): string | undefined {
+  const topic = stringOrUndefined(value);
+  if (topic !== undefined && topic.length > CHAT_MAX_TOPIC_LENGTH) {
+    throw badRequest(`The topic exceeds the maximum length of ${CHAT_MAX_TOPIC_LENGTH} characters.`, "topic");
+  }
+  return topic;
+}
+
+function checkedDisplayName(value: unknown, target: string): string | undefined {
+  const name = stringOrUndefined(value);
+  if (name !== undefined && name.length > CHAT_MAX_DISPLAY_NAME_LENGTH) {
+    throw badRequest(`The display name exceeds the maximum length of ${CHAT_MAX_DISPLAY_NAME_LENGTH} characters.`, target);
+  }
+  return name;
+}
+
+/** Metadata of text values, its keys and values together at most CHAT_MAX_METADATA_BYTES in UTF-8. */
+function checkedMetadata(value: unknown, target: string): Record<string, string> | undefined {
+  const metadata = stringRecord(value);
+  if (!metadata) return undefined;
+  let bytes = 0;
+  for (const [key, text] of Object.entries(metadata)) bytes += Buffer.byteLength(key, "utf8") + Buffer.byteLength(text, "utf8");
+  if (bytes > CHAT_MAX_METADATA_BYTES) {
+    throw badRequest(`The metadata exceeds the maximum size of ${CHAT_MAX_METADATA_BYTES / 1024} KB.`, target);
+  }
+  return metadata;
 }
 
 function checkMessageSize(content: string): void {
@@ -365,11 +403,11 @@ function participantList(value: unknown): RequestedParticipant[] {
     const participant: RequestedParticipant = {};
     const id = identifierId(entry.communicationIdentifier);
     if (id !== undefined) participant.id = id;
-    const displayName = stringOrUndefined(entry.displayName);
+    const displayName = checkedDisplayName(entry.displayName, "participants.displayName");
     if (displayName !== undefined) participant.displayName = displayName;
     const shareHistoryTime = stringOrUndefined(entry.shareHistoryTime);
     if (shareHistoryTime !== undefined) participant.shareHistoryTime = shareHistoryTime;
-    const metadata = stringRecord(entry.metadata);
+    const metadata = checkedMetadata(entry.metadata, "participants.metadata");
     if (metadata) participant.metadata = metadata;
     return participant;
   });
@@ -440,6 +478,7 @@ function listReadReceipts(services: SandboxServices, request: RequestInfo): Serv
 function sendTyping(services: SandboxServices, request: RequestInfo): ServiceResponse {
   const { thread, caller } = threadForCaller(services, request);
   refuseLargeThread(thread, "Typing notifications are");
+  checkedDisplayName(parseJsonObject(request.body, badRequest).senderDisplayName, "senderDisplayName");
   services.hooks.chatTyping?.(thread.id, caller);
   return { status: 200 };
 }

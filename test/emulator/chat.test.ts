@@ -144,6 +144,28 @@ describe("sandbox chat", function () {
       assert.match(error.message, /28 KB/);
     });
 
+    it("refuses a topic over 250 characters, a display name over 256 and metadata over 1 KB with 400 BadRequest", async function () {
+      const client = chatClient(sandbox, alice.token);
+      const longTopic = await restError(client.createChatThread({ topic: "t".repeat(251) }));
+      assert.equal(longTopic.statusCode, 400);
+      assert.equal(longTopic.code, "BadRequest");
+      assert.match(longTopic.message, /topic exceeds the maximum length of 250 characters/);
+      const thread = await threadWithBob("t".repeat(250));
+      assert.equal((await thread.getProperties()).topic.length, 250);
+      assert.match((await restError(thread.updateTopic("t".repeat(251)))).message, /topic exceeds the maximum length of 250/);
+      const name = await restError(thread.sendMessage({ content: "hi" }, { senderDisplayName: "n".repeat(257) }));
+      assert.equal(name.statusCode, 400);
+      assert.match(name.message, /display name exceeds the maximum length of 256 characters/);
+      assert.match((await restError(thread.sendTypingNotification({ senderDisplayName: "n".repeat(257) }))).message, /display name exceeds/);
+      const metadata = await restError(thread.sendMessage({ content: "hi" }, { metadata: { k: "v".repeat(1024) } }));
+      assert.equal(metadata.statusCode, 400);
+      assert.match(metadata.message, /metadata exceeds the maximum size of 1 KB/);
+      const atLimits = await thread.sendMessage({ content: "hi" }, { senderDisplayName: "n".repeat(256), metadata: { k: "v".repeat(1023) } });
+      const stored = await thread.getMessage(atLimits.id);
+      assert.equal(stored.senderDisplayName?.length, 256);
+      assert.equal(stored.metadata?.k.length, 1023);
+    });
+
     it("pages past 200 messages with absolute nextLinks", async function () {
       const thread = await threadWithBob();
       for (let i = 0; i < 205; i++) await thread.sendMessage({ content: `message ${i}` });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { helper, sandboxPerSuite } from "../helpers/node-red";
 import type { Sandbox } from "../helpers/sandbox";
 import { collectStatuses, failureOf, loadChatFlow, run, type ChatMsg } from "./acs-chat.fixture";
+import { caughtFrom } from "./send-node.fixture";
 
 /** Well-formed ids of users that need not exist: these checks run before any call. */
 function fakeUsers(count: number): string[] {
@@ -69,6 +70,30 @@ describe("acs-chat node: input validation", function () {
     assert.match(await refused({ operation: "createThread" }), /topic: no topic/);
     assert.match(await refused({ operation: "sendMessage", threadId, payload: "x", metadata: { nested: { a: 1 } } }), /metadata: .* is not metadata/);
     assert.match(await refused({ operation: "listMessages", threadId, since: "yesterday-ish" }), /since: "yesterday-ish" is not a date/);
+  });
+
+  it("refuses a topic, display name or metadata over the service's limits, naming the field, with the msg at the Catch node", async () => {
+    const topic = await caughtFrom("chat", { operation: "createThread", topic: "t".repeat(300), orderId: 7 });
+    assert.equal(topic.message, "topic: the topic is 300 characters; the limit is 250");
+    assert.equal(topic.msg.orderId, 7, "the msg reaches the Catch node");
+    assert.match(await refused({ operation: "updateTopic", threadId, topic: "t".repeat(251) }), /^topic: the topic is 251 characters; the limit is 250$/);
+    const metadata = { note: "m".repeat(2000) };
+    assert.match(await refused({ operation: "sendMessage", threadId, payload: "hi", metadata }), /^metadata: the metadata is 2004 bytes \(1 keys and their values, UTF-8\); the limit is 1024 bytes, 1 KB$/);
+    assert.match(await refused({ operation: "createThread", topic: "T", metadata }), /^metadata: the metadata is 2004 bytes/);
+    const name = "n".repeat(257);
+    await helper.unload();
+    await loadChatFlow(sandbox, { operation: "msg", senderDisplayName: "senderDisplayName", senderDisplayNameType: "msg" });
+    assert.match(await refused({ operation: "sendMessage", threadId, payload: "hi", senderDisplayName: name }), /^senderDisplayName: the display name is 257 characters; the limit is 256$/);
+    assert.match(await refused({ operation: "sendTyping", threadId, senderDisplayName: name }), /^senderDisplayName: the display name is 257 characters/);
+  });
+
+  it("sends a topic, display name and metadata at their limits", async () => {
+    await helper.unload();
+    await loadChatFlow(sandbox, { operation: "msg", senderDisplayName: "senderDisplayName", senderDisplayNameType: "msg" });
+    const created = await run({ operation: "createThread", topic: "t".repeat(250), metadata: { k: "v".repeat(1023) } });
+    assert.equal(created.acs?.status, "sent");
+    const sent = await run({ operation: "sendMessage", threadId: created.acs?.threadId, payload: "hi", senderDisplayName: "n".repeat(256), metadata: { k: "v".repeat(1023) } });
+    assert.equal(sent.acs?.status, "sent");
   });
 
   it("needs a message id and a user id to answer 'has read'", async () => {

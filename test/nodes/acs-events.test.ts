@@ -191,6 +191,43 @@ describe("acs-events node: the webhook", function () {
       await helper.setFlows([eventsNode({ name: "renamed" }), { id: "out", type: "helper" }], "full", { events: { secret: SECRET } });
       assert.deepEqual((await post(harness.url(PATH, SECRET), [event])).json, { received: 1, emitted: 0, duplicates: 1, ignored: 0 });
     });
+
+    /** Posts one event with this id; true when it was emitted, false when it was a known repeat. */
+    async function emitted(id: string): Promise<boolean> {
+      const answer = (await post(harness.url(PATH, SECRET), [eventGridEvent(SMS_REPORT, smsDeliveryReport(), id)])).json as { emitted: number };
+      return answer.emitted === 1;
+    }
+
+    it("lets a repeat through once it has left a custom small window", async () => {
+      await load({ dedupeIds: "2", dedupeMinutes: "60" });
+      const out = collected();
+      for (const id of ["w-1", "w-2"]) assert.equal(await emitted(id), true);
+      assert.equal(await emitted("w-1"), false, "w-1 is in the window of 2 ids");
+      assert.equal(await emitted("w-3"), true); // the window is full: w-1 leaves it
+      assert.equal(await emitted("w-1"), true, "w-1 left the window and reaches the flow again");
+      assert.equal(await emitted("w-3"), false);
+      await settle();
+      assert.deepEqual(out.map((msg) => msg.event.id), ["w-1", "w-2", "w-3", "w-1"]);
+    });
+
+    it("applies a changed window on redeploy, keeping the newest ids that fit", async () => {
+      await load({ dedupeIds: "10" });
+      for (const id of ["r-1", "r-2", "r-3"]) assert.equal(await emitted(id), true);
+      await helper.setFlows([eventsNode({ dedupeIds: "2" }), { id: "out", type: "helper" }], "full", { events: { secret: SECRET } });
+      assert.equal(await emitted("r-3"), false, "the newest ids are still known");
+      assert.equal(await emitted("r-2"), false);
+      assert.equal(await emitted("r-1"), true, "the oldest did not fit in the smaller window");
+      assert.equal(await emitted("r-2"), true, "the window now holds 2 ids: r-1 and r-3 pushed r-2 out");
+    });
+
+    it("refuses a window setting out of range at deploy, naming the field", async () => {
+      await load({ dedupeIds: "0" });
+      assert.ok(logged(ERROR).some((line) => line.includes('dedupeIds: "0" is not a whole number from 1 to 1000000')), logged(ERROR).join("\n"));
+      await helper.unload();
+      await load({ dedupeMinutes: "20000" });
+      assert.ok(logged(ERROR).some((line) => line.includes('dedupeMinutes: "20000" is not a whole number from 1 to 10080')), logged(ERROR).join("\n"));
+      assert.equal((await post(harness.url(PATH, SECRET), [eventGridEvent(SMS_REPORT, smsDeliveryReport())])).status, 404, "the node does not listen");
+    });
   });
 
   describe("correlation", () => {

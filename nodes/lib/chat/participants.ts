@@ -4,6 +4,7 @@
 import type { ChatParticipant } from "@azure/communication-chat";
 import { getIdentifierRawId, type CommunicationIdentifier } from "@azure/communication-common";
 import { fieldError } from "../core/errors";
+import { optionalDisplayName } from "./validation";
 
 export interface ParticipantInput {
   userId: string;
@@ -73,11 +74,8 @@ function parseParticipant(item: unknown, field: string): ParticipantInput {
   if (typeof item !== "object" || item === null) return { userId };
   const source = item as Record<string, unknown>;
   const participant: ParticipantInput = { userId };
-  const displayName = source.displayName;
-  if (displayName !== undefined && displayName !== null && displayName !== "") {
-    if (typeof displayName !== "string") throw fieldError("acs-chat.errors.badDisplayName", field, displayName);
-    participant.displayName = displayName;
-  }
+  const displayName = optionalDisplayName(source.displayName, field);
+  if (displayName !== undefined) participant.displayName = displayName;
   const shareHistoryTime = source.shareHistoryTime;
   if (shareHistoryTime !== undefined && shareHistoryTime !== null && shareHistoryTime !== "") {
     const time = shareHistoryTime instanceof Date ? shareHistoryTime : new Date(shareHistoryTime as string | number);

@@ -8,6 +8,7 @@ import {
   checkParticipantCount,
   messageContent,
   messageFormat,
+  optionalDisplayName,
   parseMaxCount,
   parseMetadata,
   parseScopes,
@@ -70,10 +71,7 @@ export async function readChatRequest(
   const threadId = async () => requireThreadId(first(await read("threadId"), msg.threadId, fromChat?.threadId));
   const messageId = async () => requireMessageId(first(await read("messageId"), msg.messageId, fromChat?.messageId));
   const userId = async () => parseUserId(first(await read("userId"), msg.userId, msg.contact?.chatUserId), "userId");
-  const text = async (field: ChatField) => {
-    const value = await read(field);
-    return typeof value === "string" && value.trim() !== "" ? value : undefined;
-  };
+  const displayName = async () => optionalDisplayName(await read("senderDisplayName"), "senderDisplayName");
   const token = async (): Promise<TokenOptions> => ({
     scopes: parseScopes(await read("scopes")),
     expiresInMinutes: parseTokenMinutes(await read("tokenMinutes")),
@@ -87,7 +85,7 @@ export async function readChatRequest(
         message: {
           content: messageContent(await read("content")),
           type: messageFormat(await read("messageType")),
-          senderDisplayName: await text("senderDisplayName"),
+          senderDisplayName: await displayName(),
           metadata: parseMetadata(await read("metadata")),
         },
       };
@@ -128,7 +126,7 @@ export async function readChatRequest(
     case "hasRead":
       return { operation, threadId: await threadId(), messageId: await messageId(), userId: await userId() };
     case "sendTyping":
-      return { operation, threadId: await threadId(), senderDisplayName: await text("senderDisplayName") };
+      return { operation, threadId: await threadId(), senderDisplayName: await displayName() };
     case "createUser":
       return { operation, token: await token() };
     case "issueToken":

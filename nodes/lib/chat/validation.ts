@@ -26,9 +26,18 @@ export const CHAT_OPERATIONS = [
 
 export type ChatOperation = (typeof CHAT_OPERATIONS)[number];
 
-/** The service's limits (ACS chat quotas). */
+/**
+ * The service's limits (ACS chat quotas and the chat API). The API documents 1 KB of metadata for a
+ * thread and a participant and states no limit for a topic, a display name or a message's metadata:
+ * those are bounded to what Microsoft documents for the same things elsewhere (a Teams chat topic,
+ * an Entra ID display name) and to the metadata limit the chat API does document.
+ */
 export const CHAT_LIMITS = {
   maxMessageBytes: 28 * 1024,
+  maxTopicLength: 250,
+  maxDisplayNameLength: 256,
+  /** Keys and values together, in UTF-8 bytes, for a thread's and a message's metadata. */
+  maxMetadataBytes: 1024,
   maxParticipants: 250,
   maxParticipantsPerCall: 200,
   /** Read receipts and typing notifications are not supported in larger threads. */
@@ -106,10 +115,24 @@ export function checkParticipantCount(participants: ParticipantInput[], field: s
 export function requireTopic(value: unknown, field = "topic"): string {
   const topic = typeof value === "string" ? value.trim() : typeof value === "number" ? String(value) : "";
   if (topic === "") throw fieldError("acs-chat.errors.noTopic", field, value);
+  if (topic.length > CHAT_LIMITS.maxTopicLength) {
+    throw fieldError("acs-chat.errors.topicTooLong", field, topic, { length: topic.length, limit: CHAT_LIMITS.maxTopicLength });
+  }
   return topic;
 }
 
-/** Metadata is a flat map of strings; numbers and booleans are written as text. */
+/** A display name shown to other participants: undefined when empty, text of at most 256 characters. */
+export function optionalDisplayName(value: unknown, field: string): string | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  if (typeof value !== "string") throw fieldError("acs-chat.errors.badDisplayName", field, value);
+  if (value.trim() === "") return undefined;
+  if (value.length > CHAT_LIMITS.maxDisplayNameLength) {
+    throw fieldError("acs-chat.errors.displayNameTooLong", field, value, { length: value.length, limit: CHAT_LIMITS.maxDisplayNameLength });
+  }
+  return value;
+}
+
+/** Metadata is a flat map of strings, at most 1 KB of keys and values; numbers and booleans are written as text. */
 export function parseMetadata(value: unknown, field = "metadata"): Record<string, string> | undefined {
   if (value === undefined || value === null || value === "") return undefined;
   let source: unknown = value;
@@ -122,10 +145,18 @@ export function parseMetadata(value: unknown, field = "metadata"): Record<string
   }
   if (!isRecord(source)) throw fieldError("acs-chat.errors.badMetadata", field, value);
   const metadata: [string, string][] = [];
+  let bytes = 0;
   for (const [key, entry] of Object.entries(source)) {
-    if (typeof entry === "string") metadata.push([key, entry]);
-    else if (typeof entry === "number" || typeof entry === "boolean") metadata.push([key, String(entry)]);
+    let text: string;
+    if (typeof entry === "string") text = entry;
+    else if (typeof entry === "number" || typeof entry === "boolean") text = String(entry);
     else throw fieldError("acs-chat.errors.badMetadata", field, value);
+    if (key === "") throw fieldError("acs-chat.errors.emptyMetadataKey", field, value);
+    bytes += Buffer.byteLength(key, "utf8") + Buffer.byteLength(text, "utf8");
+    metadata.push([key, text]);
+  }
+  if (bytes > CHAT_LIMITS.maxMetadataBytes) {
+    throw fieldError("acs-chat.errors.metadataTooLarge", field, value, { bytes, count: metadata.length, limit: CHAT_LIMITS.maxMetadataBytes });
   }
   // fromEntries defines own properties: a key named `__proto__` stays a key (assigning it would set the prototype).
   return metadata.length > 0 ? Object.fromEntries(metadata) : undefined;

@@ -8,7 +8,7 @@ import Mustache from "mustache";
 import type { EmailAddress } from "@azure/communication-email";
 import { parseSingleAddress, quotedValue } from "./addresses";
 import { AcsError, describeValue, fieldError } from "../core/errors";
-import { isRecord, trimmedText } from "../core/values";
+import { flattened, isRecord, trimmedText } from "../core/values";
 
 /** Recipients in progress at once (queued or waiting for their operation) per batch. */
 export const BATCH_WINDOW = 64;
@@ -65,7 +65,7 @@ export function batchRecipient(entry: unknown, index: number, msg: object): Batc
   if (typeof entry === "string") {
     const address = parseSingleAddress(field, entry);
     if (!address) throw fieldError("acs-email.errors.badAddress", field, entry);
-    return { address, view: { msg, address: address.address, displayName: address.displayName }, correlationId: randomUUID() };
+    return { address, view: { msg, address: address.address, displayName: address.displayName }, correlationId: flattened(randomUUID()) };
   }
   if (!isRecord(entry)) throw fieldError("acs-email.errors.notAnAddress", field, quotedValue(entry));
   const fields = entry;
@@ -78,7 +78,7 @@ export function batchRecipient(entry: unknown, index: number, msg: object): Batc
     address: name ? { address: parsed.address, displayName: name } : { address: parsed.address },
     // msg last: an entry cannot replace the incoming msg templates see as {{msg...}}.
     view: { ...fields, msg },
-    correlationId: trimmedText(fields.correlationId) ?? randomUUID(),
+    correlationId: trimmedText(fields.correlationId) ?? flattened(randomUUID()),
     contact,
   };
 }

@@ -5,7 +5,9 @@
 // long-running operation until it Succeeded or Failed.
 import { randomUUID } from "node:crypto";
 import type { EmailClient, EmailMessage } from "@azure/communication-email";
+import { withEitherSignal } from "../core/either-signal";
 import { AcsError } from "../core/errors";
+import { flattened } from "../core/values";
 import type { SendQueue } from "../core/send-queue";
 
 export type Completion = "wait" | "accepted";
@@ -40,15 +42,13 @@ export type EmailSendOutcome =
  * refused (invalid, unauthorised, throttled past every retry, queue full or closed).
  */
 export async function sendEmail(request: EmailSendRequest): Promise<EmailSendOutcome> {
-  const operationId = randomUUID();
+  const operationId = flattened(randomUUID());
   let poller: EmailPoller;
   try {
     poller = await request.queue.submit(1, request.owner, (queueSignal) =>
-      request.client.beginSend(request.message, {
-        operationId,
-        abortSignal: request.signal ? AbortSignal.any([queueSignal, request.signal]) : queueSignal,
-        updateIntervalInMs: request.pollIntervalMs,
-      }),
+      withEitherSignal(queueSignal, request.signal, (abortSignal) =>
+        request.client.beginSend(request.message, { operationId, abortSignal, updateIntervalInMs: request.pollIntervalMs }),
+      ),
     );
   } catch (err) {
     // beginSend polls once after the 202: an operation that failed that fast is an outcome, not a refusal.

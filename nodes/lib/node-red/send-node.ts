@@ -1,6 +1,7 @@
 // One lifecycle for the nodes that send (acs-sms, acs-email, acs-chat): the connection checked at
 // deploy, as acs-events does (a missing or unknown one is logged and shown, not only found at the
 // first msg); input through handleInput, each msg tracked until done; and one close sequence.
+import { setMaxListeners } from "node:events";
 import type { Node, NodeAPI } from "node-red";
 import { CLOSE_GRACE_MS, type AcsResource } from "../connection/resource";
 import { AcsError } from "../core/errors";
@@ -23,6 +24,8 @@ export class SendNode<S extends SenderStatus = SenderStatus> {
       if (--this.inputs === 0) for (const wake of this.whenIdle.splice(0)) wake();
     },
   };
+  /** Per queue signal, the signal that also fires when this node gives up (made once, not per request). */
+  private readonly combined = new WeakMap<AbortSignal, AbortSignal>();
   /** The resource the node sent through, whose queues hold its jobs. */
   private used?: AcsResource;
 
@@ -46,6 +49,22 @@ export class SendNode<S extends SenderStatus = SenderStatus> {
   /** Aborted when the close grace ends: requests still in flight are given up. */
   get abandoned(): AbortSignal {
     return this.abandon.signal;
+  }
+
+  /**
+   * Aborted when `signal` (a queue's) is, or when the node gives up its requests in flight: one signal
+   * per queue, made once and shared by every request (AbortSignal.any per request would leave a
+   * reference behind in both sources on Node.js 20).
+   */
+  abandonedOr(signal: AbortSignal): AbortSignal {
+    let combined = this.combined.get(signal);
+    if (!combined) {
+      combined = AbortSignal.any([signal, this.abandon.signal]);
+      // Every request in flight listens on it.
+      setMaxListeners(0, combined);
+      this.combined.set(signal, combined);
+    }
+    return combined;
   }
 
   /** The connection's resource, read for each msg (throws the same clear error as at deploy). */

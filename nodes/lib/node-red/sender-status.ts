@@ -7,6 +7,9 @@ import type { QueueCounts, SendQueue } from "../core/send-queue";
 
 type NodeStatus = Parameters<Node["status"]>[0];
 
+/** The queues' counts are drawn at most this often (a busy queue changes several times per msg). */
+const QUEUE_REDRAW_MS = 250;
+
 /** The queues a node sends on, followed from their first change; their counts summed make its status. */
 export class QueueWatch {
   private readonly unsubscribers = new Map<SendQueue, () => void>();
@@ -49,6 +52,9 @@ export class QueueWatch {
 export class SenderStatus {
   protected readonly queues: QueueWatch;
   private closed = false;
+  private redrawTimer: NodeJS.Timeout | undefined;
+  /** The counts changed since they were last drawn. */
+  private redrawPending = false;
 
   constructor(protected readonly RED: NodeAPI, private readonly node: Node) {
     this.queues = new QueueWatch(() => this.queuesChanged());
@@ -59,8 +65,11 @@ export class SenderStatus {
     this.queues.watch(queue);
   }
 
+  /** Shows a status; it stays until the next one (counts that changed before it are not drawn over it). */
   show(status: NodeStatus): void {
-    if (!this.closed) this.node.status(status);
+    if (this.closed) return;
+    this.redrawPending = false;
+    this.node.status(status);
   }
 
   /** A status from an i18n key. */
@@ -70,11 +79,21 @@ export class SenderStatus {
 
   close(): void {
     this.closed = true;
+    if (this.redrawTimer) clearTimeout(this.redrawTimer);
+    this.redrawTimer = undefined;
     this.queues.close();
   }
 
-  /** A queue's counts changed. */
+  /** A queue's counts changed: drawn at once, then at most once per QUEUE_REDRAW_MS, ending on the latest. */
   protected queuesChanged(): void {
+    if (this.redrawTimer) {
+      this.redrawPending = true;
+      return;
+    }
     this.show(this.queues.status(this.RED));
+    this.redrawTimer = setTimeout(() => {
+      this.redrawTimer = undefined;
+      if (this.redrawPending) this.queuesChanged();
+    }, QUEUE_REDRAW_MS);
   }
 }

@@ -109,8 +109,22 @@ async function splitList(text: string, field: string, entries: string[], slice: 
   }
 }
 
+/** Senders already parsed, by region and text: a node usually sends from one, msg after msg. */
+const parsedSenders = new Map<string, Readonly<Sender>>();
+const PARSED_SENDERS_KEPT = 64;
+
 /** The `from` of a message: a phone number (normalised to E.164), a 5-6 digit short code or an alphanumeric sender id. */
-export function parseSender(value: string | undefined, region?: CountryCode, field = "from"): Sender {
+export function parseSender(value: string | undefined, region?: CountryCode, field = "from"): Readonly<Sender> {
+  const key = `${region ?? ""}:${field}:${value ?? ""}`;
+  const known = parsedSenders.get(key);
+  if (known) return known;
+  const sender = Object.freeze(parseNewSender(value, region, field));
+  if (parsedSenders.size >= PARSED_SENDERS_KEPT) parsedSenders.clear();
+  parsedSenders.set(key, sender);
+  return sender;
+}
+
+function parseNewSender(value: string | undefined, region: CountryCode | undefined, field: string): Sender {
   const text = value?.trim() ?? "";
   if (text === "") throw new AcsError("acs-config.errors.required", { field });
   const compact = text.replace(/[\s-]/g, "");

@@ -2,6 +2,7 @@
 // most 100 recipients, each paced and retried by the queue, results merged back in input order.
 import type { SmsClient } from "@azure/communication-sms";
 import type { RecipientItem } from "../connection/mms-client";
+import { withEitherSignal } from "../core/either-signal";
 import { AcsError, serviceError } from "../core/errors";
 import type { SendQueue } from "../core/send-queue";
 
@@ -70,8 +71,7 @@ async function sendSingleRequest(request: BatchedSend): Promise<RecipientOutcome
 }
 
 async function runRequest(request: BatchedSend, batch: string[], queueSignal: AbortSignal): Promise<RecipientOutcome[]> {
-  const signal = request.signal ? AbortSignal.any([queueSignal, request.signal]) : queueSignal;
-  const outcomes = mergeBatch(batch, await request.send(batch, signal));
+  const outcomes = mergeBatch(batch, await withEitherSignal(queueSignal, request.signal, (signal) => request.send(batch, signal)));
   request.onBatch?.(outcomes);
   return outcomes;
 }

@@ -1,6 +1,6 @@
 // One msg's SMS waiting in its sender's send queue as a plain record: the fields its one request
 // needs and the msg to answer. Thousands may wait at once, so a job holds no promise, closure or
-// AbortSignal of its own; the signal is made when the request starts.
+// AbortSignal of its own (its request gets one its node shares).
 import type { SmsClient, SmsSendResult } from "@azure/communication-sms";
 import type { NodeMessageInFlow } from "node-red";
 import type { CorrelationStore } from "../core/correlation-store";
@@ -16,8 +16,8 @@ export interface SmsJobNode {
   /** The node the jobs belong to: its waiting jobs are refused when it closes. */
   readonly owner: unknown;
   readonly deliveryReport: boolean;
-  /** Aborts the node's requests in flight once its close grace is over. */
-  readonly abandoned: AbortSignal;
+  /** The queue's signal, combined with the node's own that fires once its close grace is over. */
+  signal(queueSignal: AbortSignal): AbortSignal;
   /** The request was answered: the outcome of every recipient of the msg, in its order. */
   sent(job: SmsJob, outcomes: RecipientOutcome[]): void;
 }
@@ -48,7 +48,7 @@ export class SmsJob implements QueuedJob<SmsSendResult[]> {
   }
 
   run(queueSignal: AbortSignal): Promise<SmsSendResult[]> {
-    const signal = AbortSignal.any([queueSignal, this.node.abandoned]);
+    const signal = this.node.signal(queueSignal);
     const tag = this.summary.correlationId;
     return this.client.send(
       { from: this.summary.from, to: this.recipients, message: this.sms.message },

@@ -47,6 +47,19 @@ describe("chat request", function () {
     assert.deepEqual(request, { operation: "hasRead", threadId: THREAD, messageId: "1712", userId: ADA });
   });
 
+  it("bounds the topic, the sender's display name and the metadata of every operation that sends them", async () => {
+    const long = "x".repeat(251);
+    await assert.rejects(readChatRequest("createThread", fields({ topic: long }).reader, {}, options), /topic: the topic is 251 characters; the limit is 250/);
+    await assert.rejects(readChatRequest("updateTopic", fields({ threadId: THREAD, topic: long }).reader, {}, options), /topic: the topic is 251 characters/);
+    const name = "n".repeat(257);
+    await assert.rejects(readChatRequest("sendMessage", fields({ threadId: THREAD, content: "hi", senderDisplayName: name }).reader, {}, options), /senderDisplayName: the display name is 257 characters; the limit is 256/);
+    await assert.rejects(readChatRequest("sendTyping", fields({ threadId: THREAD, senderDisplayName: name }).reader, {}, options), /senderDisplayName: the display name is 257 characters/);
+    await assert.rejects(readChatRequest("createThread", fields({ topic: "T", participants: [{ id: ADA, displayName: name }] }).reader, {}, options), /participants: the display name is 257 characters/);
+    const metadata = { note: "m".repeat(1100) };
+    await assert.rejects(readChatRequest("sendMessage", fields({ threadId: THREAD, content: "hi", metadata }).reader, {}, options), /metadata: the metadata is 1104 bytes/);
+    await assert.rejects(readChatRequest("createThread", fields({ topic: "T", metadata }).reader, {}, options), /metadata: the metadata is 1104 bytes/);
+  });
+
   it("reads the history window", async () => {
     const request = await readChatRequest("listMessages", fields({ threadId: THREAD, since: "2024-01-01T00:00:00Z", maxMessages: 5 }).reader, {}, { userMessagesOnly: false });
     assert.deepEqual(request, { operation: "listMessages", threadId: THREAD, history: { since: new Date("2024-01-01T00:00:00Z"), maxCount: 5, userMessagesOnly: false } });

@@ -4,6 +4,7 @@ import {
   checkParticipantCount,
   messageContent,
   messageFormat,
+  optionalDisplayName,
   parseMaxCount,
   parseMetadata,
   parseOperation,
@@ -70,6 +71,21 @@ describe("chat validation", function () {
     assert.throws(() => requireTopic(""), /topic: no topic/);
   });
 
+  it("keeps a topic to 250 characters, saying how long it is", () => {
+    assert.equal(requireTopic("t".repeat(250)).length, 250);
+    assert.throws(() => requireTopic("t".repeat(300)), /^AcsError: topic: the topic is 300 characters; the limit is 250$/);
+    assert.throws(() => requireTopic("t".repeat(5_000_000), "msg.topic"), /msg\.topic: the topic is 5000000 characters; the limit is 250/);
+  });
+
+  it("keeps a display name to 256 characters and leaves an empty one out", () => {
+    assert.equal(optionalDisplayName("Desk", "senderDisplayName"), "Desk");
+    assert.equal(optionalDisplayName("n".repeat(256), "senderDisplayName")?.length, 256);
+    assert.equal(optionalDisplayName("  ", "senderDisplayName"), undefined);
+    assert.equal(optionalDisplayName(undefined, "senderDisplayName"), undefined);
+    assert.throws(() => optionalDisplayName("n".repeat(257), "senderDisplayName"), /senderDisplayName: the display name is 257 characters; the limit is 256/);
+    assert.throws(() => optionalDisplayName(7, "senderDisplayName"), /senderDisplayName: display name 7 is not text/);
+  });
+
   it("reads metadata as a flat map of text, from an object or JSON", () => {
     assert.deepEqual(parseMetadata({ orderId: 42, urgent: true, note: "x" }), { orderId: "42", urgent: "true", note: "x" });
     assert.deepEqual(parseMetadata('{"a":"b"}'), { a: "b" });
@@ -78,6 +94,17 @@ describe("chat validation", function () {
     assert.throws(() => parseMetadata({ nested: { a: 1 } }), /metadata: .* is not metadata/);
     assert.throws(() => parseMetadata("[1]"), /is not metadata/);
     assert.throws(() => parseMetadata("{oops"), /is not metadata/);
+  });
+
+  it("keeps metadata to 1 KB of keys and values in UTF-8, with no empty key", () => {
+    const full = { k: "v".repeat(1023) };
+    assert.deepEqual(parseMetadata(full), full);
+    assert.throws(() => parseMetadata({ k: "v".repeat(1024) }), /^AcsError: metadata: the metadata is 1025 bytes \(1 keys and their values, UTF-8\); the limit is 1024 bytes, 1 KB$/);
+    assert.throws(() => parseMetadata({ k: "é".repeat(512) }), /the metadata is 1025 bytes/);
+    const many = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`key${i}`, "1"]));
+    assert.throws(() => parseMetadata(many), /metadata: the metadata is 1290 bytes \(200 keys/);
+    assert.throws(() => parseMetadata(JSON.stringify({ note: "x".repeat(2000) }), "msg.metadata"), /msg\.metadata: the metadata is 2004 bytes/);
+    assert.throws(() => parseMetadata({ "": "x" }), /metadata: \{"":"x"\} has an empty key/);
   });
 
   it("reads times from ISO text, milliseconds and Dates", () => {

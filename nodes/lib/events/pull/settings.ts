@@ -4,6 +4,7 @@
 import { AzureKeyCredential, isTokenCredential, type TokenCredential } from "@azure/core-auth";
 import { AcsError, fieldError } from "../../core/errors";
 import { isLoopback, type ConnectionSettings } from "../../connection/settings";
+import { wholeNumber } from "../whole-number";
 
 export type PullAuth = "key" | "entra";
 
@@ -112,13 +113,4 @@ function entityName(value: string | undefined, field: string): string {
   if (!text) throw new AcsError("acs-config.errors.required", { field });
   if (!NAME.test(text)) throw fieldError("acs-events.errors.badName", field, text);
   return text;
-}
-
-/** An empty field takes the default; anything else must be a whole number in range. */
-function wholeNumber(value: string | number | undefined, field: string, min: number, max: number, fallback: number): number {
-  const text = String(value ?? "").trim();
-  if (text === "") return fallback;
-  const number = Number(text);
-  if (!Number.isInteger(number) || number < min || number > max) throw fieldError("acs-events.errors.outOfRange", field, text, { min, max });
-  return number;
 }
