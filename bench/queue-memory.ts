@@ -50,6 +50,11 @@ export async function runQueueMemory(options: { messages: number }) {
       burstPeakRssOverIdleMiB: round(peak.peakRssMiB - idle.rss / MiB),
       burstPeakHeapOverIdleMiB: round(peak.peakHeapUsedMiB - idle.heapUsed / MiB),
       goal: "20,000 waiting SMS <= 60 MB RSS over idle (rssOverIdleMB)",
+      headline: {
+        rssBytesPerWaitingMessage: Math.round(rssBytes / options.messages),
+        heapBytesPerWaitingMessage: Math.round(heapBytes / options.messages),
+        rssOverIdleMB: round(rssBytes / 1e6),
+      },
     };
   } finally {
     await runtime.close();

@@ -128,6 +128,12 @@ export async function runSmsThroughput(options: SmsThroughputOptions) {
       node: viaNode,
       ratio: round(nodeRate / bareRate, 3),
       cpuRatio: round(viaNode.cpuMsPerMessage / bare.cpuMsPerMessage, 3),
+      headline: {
+        rateRatio: round(nodeRate / bareRate, 3),
+        cpuMsPerMessage: viaNode.cpuMsPerMessage,
+        bareCpuMsPerMessage: bare.cpuMsPerMessage,
+        cpuRatio: round(viaNode.cpuMsPerMessage / bare.cpuMsPerMessage, 3),
+      },
       goal: "node rate >= 0.95 x bare SDK rate (ratio); node CPU per message <= 1.5 x bare (cpuRatio)",
       sandbox: {
         smsRecorded: recorded.sms.records,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { AcsError } from "../../../nodes/lib/core/errors";
-import { SendQueue, throttledFor } from "../../../nodes/lib/core/send-queue";
+import { SendQueue, throttledFor, type QueuedJob } from "../../../nodes/lib/core/send-queue";
 
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -115,6 +115,38 @@ describe("send queue", () => {
     await tick(1);
     await queue.close(20);
     await assert.rejects(job, /aborted/);
+  });
+
+  it("runs a job record and settles it through its own resolve or reject, after the counts show it ended", async () => {
+    const queue = new SendQueue({ maxInFlight: 1, rates: [], maxQueuedUnits: 1 });
+    const events: string[] = [];
+    queue.onChange((counts) => events.push(`counts ${counts.inFlight}/${counts.queued}`));
+    const record = (name: string, run: () => Promise<string>): QueuedJob<string> => ({
+      units: 1,
+      owner: "owner",
+      run,
+      resolve: (value) => events.push(`${name} resolved ${value}`),
+      reject: (err) => events.push(`${name} rejected ${(err as AcsError).key ?? (err as Error).message}`),
+    });
+    let release: () => void = () => undefined;
+    queue.enqueue(record("first", () => new Promise((resolve) => (release = () => resolve("sent")))));
+    queue.enqueue(record("second", async () => "sent too"));
+    // Full: refused at once, without waiting.
+    queue.enqueue(record("third", async () => "never"));
+    assert.equal(events.at(-1), "third rejected acs-config.errors.queueFull");
+    await tick();
+    const released = events.length;
+    release();
+    await tick(10);
+    // Each job ended (its counts shown, the next one started) before it heard its outcome.
+    assert.deepEqual(events.slice(released), ["counts 0/1", "counts 1/0", "first resolved sent", "counts 0/0", "second resolved sent too"]);
+    queue.enqueue(record("late", async () => "never"));
+    queue.enqueue(record("failing", async () => Promise.reject(new Error("refused"))));
+    await tick(10);
+    assert.ok(events.includes("late resolved never") && events.includes("failing rejected refused"), events.join(", "));
+    await queue.close();
+    queue.enqueue(record("closed", async () => "never"));
+    assert.equal(events.at(-1), "closed rejected acs-config.errors.queueClosed");
   });
 
   it("reports counts to listeners and ends idle", async () => {
