@@ -157,6 +157,24 @@ describe("acs-email node, batch mode", function () {
     assert.deepEqual(sent.map((email) => email.recipients.to[0].address).sort(), [...recipients].sort());
   });
 
+  it("keeps 20 requests in flight, each listening on the node's close signals, without a listener-leak warning", async function () {
+    await loadEmailFlow(sandbox, { ...batchProps, completion: "accepted" }, { ...FAST_LIMITS, emailMaxInFlight: "20" });
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on("warning", onWarning);
+    // Slow answers, so that all 20 requests are in flight together.
+    sandbox.control.setLatency({ latencyMs: 300 });
+    try {
+      const [summary] = await runBatch({ payload: Array.from({ length: 40 }, (_, i) => `r${i}@example.com`) });
+      assert.deepEqual(summary.payload, { sent: 40, failed: 0, total: 40, failures: [] });
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      sandbox.control.setLatency({ latencyMs: 0 });
+      process.off("warning", onWarning);
+    }
+    assert.deepEqual(warnings.filter((name) => name === "MaxListenersExceededWarning"), []);
+  });
+
   it("ends a batch stopped by a redeploy once, in an error whose msg holds the summary with the unsent recipients", async function () {
     // Ten a second: the redeploy comes while most recipients still wait.
     await loadEmailFlow(sandbox, { ...batchProps, completion: "accepted" }, { ...FAST_LIMITS, emailPerMinute: "600" });

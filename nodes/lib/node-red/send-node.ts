@@ -35,6 +35,8 @@ export class SendNode<S extends SenderStatus = SenderStatus> {
     private readonly configId: string | undefined,
     readonly status: S,
   ) {
+    // Every request in flight and every status poll of the node listens on these.
+    setMaxListeners(0, this.stop.signal, this.abandon.signal);
     this.checkConnection();
     node.on("close", (_removed: boolean, done: () => void) => {
       this.close().then(done, done);
