@@ -7,7 +7,8 @@ import { SmsClient } from "@azure/communication-sms";
 import { alternating, numberOption, runMain, splitEvenly } from "./lib/cli";
 import { configNode, sink, tab, TAB_ID } from "./lib/flows";
 import { BenchRuntime } from "./lib/node-red";
-import { ResourceMeter, round, type ResourceFigures } from "./lib/resources";
+import { ResourceMeter, round } from "./lib/resources";
+import { combineSegments, type Segment } from "./lib/segments";
 import { RemoteSandbox } from "./lib/sandbox";
 
 const FROM = "+18005550100";
@@ -55,32 +56,6 @@ async function sendThroughNode(runtime: BenchRuntime, first: number, count: numb
   return { failed: counts.failed, errors: counts.errors };
 }
 
-interface PhaseResult {
-  messages: number;
-  failed: number;
-  errors: string[];
-  figures: ResourceFigures;
-}
-
-/** One side's figures over its segments: rate and CPU per message over the summed time. */
-function combine(segments: PhaseResult[]) {
-  const messages = segments.reduce((sum, segment) => sum + segment.messages, 0);
-  const elapsedMs = segments.reduce((sum, segment) => sum + segment.figures.elapsedMs, 0);
-  const cpuMs = segments.reduce((sum, segment) => sum + segment.figures.cpuMs, 0);
-  const errors = segments.flatMap((segment) => segment.errors).slice(0, 5);
-  return {
-    messages,
-    messagesPerSecond: round(messages / (elapsedMs / 1000)),
-    failed: segments.reduce((sum, segment) => sum + segment.failed, 0),
-    cpuMsPerMessage: round(cpuMs / messages, 3),
-    cpuCores: round(cpuMs / elapsedMs, 3),
-    elapsedMs: round(elapsedMs),
-    peakRssMiB: Math.max(...segments.map((segment) => segment.figures.peakRssMiB)),
-    peakHeapUsedMiB: Math.max(...segments.map((segment) => segment.figures.peakHeapUsedMiB)),
-    ...(errors.length > 0 ? { errors } : {}),
-  };
-}
-
 export async function runSmsThroughput(options: SmsThroughputOptions) {
   const sandbox = await RemoteSandbox.start({
     latencyMs: options.latencyMs,
@@ -106,8 +81,8 @@ export async function runSmsThroughput(options: SmsThroughputOptions) {
     // The sides take turns (bare, node, node, bare, ...), each sending its share in segments.
     const order = alternating("bare" as const, "node" as const, options.rounds);
     const segments = { bare: splitEvenly(options.messages, order.length / 2), node: splitEvenly(options.messages, order.length / 2) };
-    const bareSegments: PhaseResult[] = [];
-    const nodeSegments: PhaseResult[] = [];
+    const bareSegments: Segment[] = [];
+    const nodeSegments: Segment[] = [];
     for (const side of order) {
       const count = segments[side].shift() ?? 0;
       const meter = new ResourceMeter();
@@ -115,8 +90,8 @@ export async function runSmsThroughput(options: SmsThroughputOptions) {
       (side === "bare" ? bareSegments : nodeSegments).push({ messages: count, ...outcome, figures: meter.stop() });
       next += count;
     }
-    const bare = combine(bareSegments);
-    const viaNode = combine(nodeSegments);
+    const bare = combineSegments(bareSegments);
+    const viaNode = combineSegments(nodeSegments);
 
     const recorded = await sandbox.summary();
     const bareRate = bare.messagesPerSecond;

@@ -17,6 +17,7 @@ import { EventStatus } from "./lib/events/status";
 import { EventTypeSelection, shortEventType } from "./lib/events/types";
 import { escapeControlCharacters } from "./lib/core/control-characters";
 import { LogThrottle } from "./lib/core/log-throttle";
+import { newMessageId } from "./lib/core/message-id";
 import { refuseBeforeBody, webhookHandlers, type WebhookOutcome } from "./lib/events/webhook/receiver";
 import { flowCompletion } from "./lib/events/flow-completion";
 import { messageHooks } from "./lib/node-red/internals";
@@ -105,7 +106,7 @@ function register(RED: NodeAPI): void {
     }
     if (def.ackMode === "afterFlow" && !hooks) this.warn(statusText(RED, "acs-events.errors.noHooks"));
 
-    const output = new EventOutput(this, () => RED.util.generateId(), perGroup, resource?.correlation);
+    const output = new EventOutput(this, newMessageId, perGroup, resource?.correlation);
     const selection = new EventTypeSelection(def.eventTypes);
 
     /** The pull source, or undefined (with a red status saying why) when its settings are wrong. */

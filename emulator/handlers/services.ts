@@ -4,7 +4,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { TokenAuthority } from "../auth/tokens";
 import type { Clock } from "../state/clock";
-import { tooManyRequests, type ServiceResponse } from "../http/errors";
+import { tooManyRequests, type ServiceError, type ServiceResponse } from "../http/errors";
 import type { RoutePattern } from "../http/routing";
 import type { FaultChannel } from "../state/faults";
 import type { QuotaTracker, RateLimits, ResolvedQuotas } from "../state/quotas";
@@ -77,10 +77,14 @@ export function takeQuota(
   count = 1
 ): void {
   const decision = services.quotaTracker.take(key, limits, count);
-  if (decision.allowed) return;
-  const { throttled } = services.store.counters;
-  throttled[channel] = (throttled[channel] ?? 0) + 1;
-  throw tooManyRequests(decision.retryAfterSimMs, services.clock.toReal(decision.retryAfterSimMs));
+  if (!decision.allowed) throw throttled(services, channel, decision.retryAfterSimMs);
+}
+
+/** A 429 for the channel, counted (Retry-After in simulated seconds, retry-after-ms in real time). */
+export function throttled(services: SandboxServices, channel: FaultChannel, retryAfterSimMs: number): ServiceError {
+  const counts = services.store.counters.throttled;
+  counts[channel] = (counts[channel] ?? 0) + 1;
+  return tooManyRequests(retryAfterSimMs, services.clock.toReal(retryAfterSimMs));
 }
 
 export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {

@@ -12,7 +12,7 @@ import { verifyHmac } from "../auth/hmac";
 import { ServiceError, serviceError, smsUnauthorized, type ServiceResponse } from "./errors";
 import { findRoute } from "./routing";
 import type { FaultInjector } from "../state/faults";
-import type { RequestInfo, Route, SandboxServices } from "../handlers/services";
+import { throttled, type RequestInfo, type Route, type SandboxServices } from "../handlers/services";
 
 /** Bodies above this are refused before any handler sees them (email allows 10 MB). */
 const MAX_BODY_BYTES = 12 * 1024 * 1024;
@@ -95,6 +95,8 @@ async function handle(deps: RequestPipelineDeps, req: IncomingMessage, res: Serv
       services.store.counters.serverErrors++;
       throw serviceError(faultStatus, "ServiceUnavailable", "The server is currently unable to handle the request.");
     }
+    const retryAfterSimMs = deps.faults.throttleFor(route.channel);
+    if (retryAfterSimMs !== null) throw throttled(services, route.channel, retryAfterSimMs);
     response = await route.handle(request);
   } catch (error) {
     if (!(error instanceof ServiceError)) throw error;

@@ -20,6 +20,8 @@ export interface FaultOptions {
   serverErrors?: (FaultSelector & { status?: 500 | 502 | 503 | 504 }) | null;
   /** Process and record the request, then destroy the connection instead of answering. */
   dropConnections?: FaultSelector | null;
+  /** Answer 429 before the request is processed, as an exhausted quota would, asking to retry after `retryAfterSeconds` (simulated, default 1). */
+  throttle?: (FaultSelector & { retryAfterSeconds?: number }) | null;
 }
 
 class FaultPicker {
@@ -44,6 +46,7 @@ class FaultPicker {
 export class FaultInjector {
   private serverErrors: FaultPicker | null = null;
   private drops: FaultPicker | null = null;
+  private throttles: FaultPicker | null = null;
   private serverErrorStatus = 503;
   private options: FaultOptions = {};
 
@@ -57,6 +60,7 @@ export class FaultInjector {
     this.serverErrors = options.serverErrors ? new FaultPicker(options.serverErrors) : null;
     this.serverErrorStatus = options.serverErrors?.status ?? 503;
     this.drops = options.dropConnections ? new FaultPicker(options.dropConnections) : null;
+    this.throttles = options.throttle ? new FaultPicker(options.throttle) : null;
   }
 
   /** The configuration last set, as given. */
@@ -71,6 +75,13 @@ export class FaultInjector {
 
   shouldDrop(channel: FaultChannel): boolean {
     return this.drops?.pick(channel) ?? false;
+  }
+
+  /** The simulated milliseconds to ask this request to retry after, or null to process it. */
+  throttleFor(channel: FaultChannel): number | null {
+    if (!this.throttles?.pick(channel)) return null;
+    const seconds = this.options.throttle?.retryAfterSeconds;
+    return (typeof seconds === "number" && Number.isFinite(seconds) && seconds >= 0 ? seconds : 1) * 1000;
   }
 }
 

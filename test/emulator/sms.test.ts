@@ -149,6 +149,17 @@ describe("sandbox SMS", function () {
     assert.equal(sandbox.control.sentSms().length, 1);
   });
 
+  it("answers injected 429s with Retry-After, counted as throttles, and the SDK's retry then succeeds", async function () {
+    sandbox.control.setFaults({ throttle: { count: 2, channels: ["sms"], retryAfterSeconds: 0 } });
+    const first = await signedRequest(sandbox, "POST", "/sms?api-version=2021-03-07", { from: FROM, smsRecipients: [{ to: "+14255550124" }], message: "Refused" });
+    assert.equal(first.status, 429);
+    assert.deepEqual([first.headers["retry-after"], first.headers["retry-after-ms"]], ["1", "1"], "Retry-After in whole seconds, retry-after-ms in real time");
+    const results = await smsClient(sandbox).send({ from: FROM, to: ["+14255550123"], message: "After one 429" });
+    assert.equal(results[0].successful, true);
+    assert.equal(sandbox.control.counters().throttled.sms, 2);
+    assert.equal(sandbox.control.sentSms().length, 1, "a refused request sends nothing");
+  });
+
   it("matches the spec example send.json item by item (bar its 503, a service outage)", async function () {
     const example = specExample<{
       parameters: { SendMessageRequest: { smsRecipients: { repeatabilityFirstSent?: string }[] } };

@@ -17,7 +17,8 @@ import { startTestSandbox, type Sandbox } from "../helpers/sandbox";
 export const DELAY_SCALE = 1 / 1000;
 /** Simulated sandbox time runs this much faster (a 3 s delivery report arrives after 50 ms). */
 export const SANDBOX_TIME_SCALE = 60;
-const WAIT_TIMEOUT_MS = 10_000;
+/** Generous: a busy machine can take seconds to start a deployed flow; the tests' own timeouts are longer. */
+const WAIT_TIMEOUT_MS = 20_000;
 /** What examples/email-campaign.json's connection is set for, and `npm start`'s sandbox grants. */
 export const RAISED_EMAIL_QUOTA = { perMinute: 600, perHour: 36_000 };
 

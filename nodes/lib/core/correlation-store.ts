@@ -8,6 +8,8 @@ import type { SentRecord } from "./acs-message";
 /** The part of Node-RED's context API the store uses (bound to one context store). */
 export interface ContextLike {
   get(key: string, callback: (err: Error | null | undefined, value: unknown) => void): void;
+  /** Several keys in one call (Node-RED's context takes an array of keys); without it they are read one by one. */
+  getMany?(keys: string[], callback: (err: Error | null | undefined, values: unknown[]) => void): void;
   set(key: string, value: unknown, callback: (err?: Error | null) => void): void;
   /** Every key of this context; without it the store cannot sweep what earlier runs wrote. */
   keys?(callback: (err: Error | null | undefined, keys: string[]) => void): void;
@@ -59,6 +61,33 @@ export class CorrelationStore {
   }
 
   /**
+   * The record of each messageId (undefined where none is known, expired, or no id is given), as
+   * find() gives them, with one context store read for all those not in memory: an event delivery
+   * looks up a whole batch at once.
+   */
+  async findMany(messageIds: readonly (string | undefined)[]): Promise<(SentRecord | undefined)[]> {
+    const records = messageIds.map((messageId) => (messageId === undefined ? undefined : this.records.get(messageId)));
+    const missing: number[] = [];
+    records.forEach((record, index) => {
+      if (record === undefined && messageIds[index] !== undefined) missing.push(index);
+    });
+    if (missing.length > 0 && this.context) {
+      const values = await this.readMany(missing.map((index) => RECORD_KEY_PREFIX + messageIds[index]));
+      missing.forEach((index, position) => {
+        const value = values[position];
+        if (isSentRecord(value)) records[index] = value;
+      });
+    }
+    return records.map((record, index) => {
+      if (!record || !this.expired(record)) return record;
+      const messageId = messageIds[index] as string;
+      this.records.delete(messageId);
+      this.persist(messageId, undefined);
+      return undefined;
+    });
+  }
+
+  /**
    * Removes expired records from memory and from the context store, including those an earlier run
    * or another instance wrote; resolves with how many context keys were removed. Work is done in
    * batches, so a large store never holds the event loop; `stop` is asked between batches.
@@ -99,6 +128,13 @@ export class CorrelationStore {
     const context = this.context;
     if (!context) return Promise.resolve(undefined);
     return new Promise((resolve) => context.get(key, (err, value) => resolve(err ? undefined : value)));
+  }
+
+  private readMany(keys: string[]): Promise<unknown[]> {
+    const getMany = this.context?.getMany?.bind(this.context);
+    if (!getMany) return Promise.all(keys.map((key) => this.read(key)));
+    // A failed read finds nothing, as in read().
+    return new Promise((resolve) => getMany(keys, (err, values) => resolve(err ? [] : values)));
   }
 
   private remove(key: string): Promise<void> {

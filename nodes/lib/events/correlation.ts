@@ -11,12 +11,19 @@ export interface Correlation {
 }
 
 export async function correlate(fields: EventFields, store: CorrelationStore | undefined): Promise<Correlation> {
+  const [correlation] = await correlateAll([fields], store);
+  return correlation;
+}
+
+/** The correlation of each event of a batch, with one store lookup for the batch. */
+export async function correlateAll(batch: readonly EventFields[], store: CorrelationStore | undefined): Promise<Correlation[]> {
+  const lookups = batch.map((fields) => (store && fields.messageId && fields.channel ? fields.messageId : undefined));
+  const found = store && lookups.some((messageId) => messageId !== undefined) ? await store.findMany(lookups) : [];
+  return batch.map((fields, index) => correlation(fields, found[index]?.channel === fields.channel ? found[index] : undefined));
+}
+
+function correlation(fields: EventFields, sent: SentRecord | undefined): Correlation {
   const tag = fields.tag?.trim() ? fields.tag : undefined;
-  let sent: SentRecord | undefined;
-  if (store && fields.messageId && fields.channel) {
-    const found = await store.find(fields.messageId);
-    if (found?.channel === fields.channel) sent = found;
-  }
   const correlation: Correlation = {};
   const correlationId = tag ?? sent?.correlationId;
   if (correlationId !== undefined) correlation.correlationId = correlationId;

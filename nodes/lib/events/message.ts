@@ -27,8 +27,12 @@ export interface EventMessage extends NodeMessage {
   contact?: Record<string, unknown>;
 }
 
+/** The message of an event; `fields` (normaliseEvent's, made for this message) becomes its msg.acs. */
 export function eventMessage(msgId: string, event: ParsedEvent, fields: EventFields, correlation: Correlation): EventMessage {
-  const acs: AcsEventInfo = { ...fields, operation: "event", eventType: event.type };
+  // Completed in place rather than copied: this runs once per event.
+  const acs = fields as AcsEventInfo;
+  acs.operation = "event";
+  acs.eventType = event.type;
   if (correlation.correlationId !== undefined) acs.correlationId = correlation.correlationId;
   if (correlation.sent) acs.sent = correlation.sent;
   const envelope: EventEnvelope = { id: event.id, type: event.type, source: event.source, schema: event.schema };

@@ -4,7 +4,7 @@
 import type { ParsedEvent } from "./parse";
 import { shortEventType } from "./types";
 import type { AcsEventInfo, AcsStatus } from "../core/acs-message";
-import { isRecord, withoutUndefined } from "../core/values";
+import { isRecord } from "../core/values";
 
 /** The msg.acs fields read from the event itself (the rest come from its envelope and the correlation). */
 export type EventFields = Pick<AcsEventInfo, "channel" | "status" | "serviceStatus" | "details" | "messageId" | "from" | "to" | "tag" | "threadId">;
@@ -26,79 +26,91 @@ const STATUS_WORDS = new Map<string, AcsStatus>([
 
 /** The msg.acs fields of an event; empty for types it does not know. */
 export function normaliseEvent(event: ParsedEvent): EventFields {
-  return withoutUndefined(fieldsOf(event));
-}
-
-function fieldsOf(event: ParsedEvent): EventFields {
-  const data = new CaseInsensitive(event.data);
+  // Runs once per event: the fields are set one by one on one object (only those with a value), with
+  // no intermediate copies, and each data key is read directly when it has its usual spelling.
+  const fields: EventFields = {};
+  const data = isRecord(event.data) && !Buffer.isBuffer(event.data) ? event.data : undefined;
   switch (shortEventType(event.type)) {
     case "SMSDeliveryReportReceived":
-      return withStatus({ channel: "sms", ...smsParties(data), tag: data.text("tag"), details: data.text("deliveryStatusDetails") }, data.text("deliveryStatus"));
+      fields.channel = "sms";
+      parties(fields, data, "from", "to");
+      set(fields, "tag", text(data, "tag"));
+      set(fields, "details", text(data, "deliveryStatusDetails"));
+      setStatus(fields, text(data, "deliveryStatus"));
+      return fields;
     case "SMSReceived":
-      return { channel: "sms", ...smsParties(data), status: "received" };
+      fields.channel = "sms";
+      parties(fields, data, "from", "to");
+      fields.status = "received";
+      return fields;
     case "EmailDeliveryReportReceived":
-      return withStatus(
-        { channel: "email", ...emailParties(data), details: data.child("deliveryStatusDetails").text("statusMessage") },
-        data.text("status"),
-      );
+      fields.channel = "email";
+      parties(fields, data, "sender", "recipient");
+      set(fields, "details", text(child(data, "deliveryStatusDetails"), "statusMessage"));
+      setStatus(fields, text(data, "status"));
+      return fields;
     case "EmailEngagementTrackingReportReceived":
+      fields.channel = "email";
+      parties(fields, data, "sender", "recipient");
       // The service sends engagementType; the SDK's model (and some samples) call it engagement.
-      return withStatus({ channel: "email", ...emailParties(data) }, data.text("engagementType") ?? data.text("engagement"));
+      setStatus(fields, text(data, "engagementType") ?? text(data, "engagement"));
+      return fields;
     case "ChatMessageReceived":
     case "ChatMessageReceivedInThread":
-      return { ...chatFields(data), status: "received" };
+      chatFields(fields, data);
+      fields.status = "received";
+      return fields;
     default:
-      return event.type.toLowerCase().startsWith("microsoft.communication.chat") ? chatFields(data) : {};
+      if (event.type.toLowerCase().startsWith("microsoft.communication.chat")) chatFields(fields, data);
+      return fields;
   }
 }
 
-function withStatus(fields: EventFields, serviceStatus: string | undefined): EventFields {
-  if (serviceStatus === undefined) return fields;
+type Data = Record<string, unknown> | undefined;
+
+function set<K extends keyof EventFields>(fields: EventFields, key: K, value: EventFields[K] | undefined): void {
+  if (value !== undefined) fields[key] = value;
+}
+
+function setStatus(fields: EventFields, serviceStatus: string | undefined): void {
+  if (serviceStatus === undefined) return;
   const word = serviceStatus.trim().toLowerCase();
-  return { ...fields, serviceStatus, status: STATUS_WORDS.get(word) ?? word };
+  fields.serviceStatus = serviceStatus;
+  fields.status = STATUS_WORDS.get(word) ?? word;
 }
 
-function smsParties(data: CaseInsensitive): EventFields {
-  return { messageId: data.text("messageId"), from: data.text("from"), to: data.text("to") };
+function parties(fields: EventFields, data: Data, from: string, to: string): void {
+  set(fields, "messageId", text(data, "messageId"));
+  set(fields, "from", text(data, from));
+  set(fields, "to", text(data, to));
 }
 
-function emailParties(data: CaseInsensitive): EventFields {
-  return { messageId: data.text("messageId"), from: data.text("sender"), to: data.text("recipient") };
+function chatFields(fields: EventFields, data: Data): void {
+  fields.channel = "chat";
+  set(fields, "messageId", text(data, "messageId"));
+  set(fields, "from", text(child(data, "senderCommunicationIdentifier"), "rawId"));
+  set(fields, "to", text(child(data, "recipientCommunicationIdentifier"), "rawId"));
+  set(fields, "threadId", text(data, "threadId"));
 }
 
-function chatFields(data: CaseInsensitive): EventFields {
-  return {
-    channel: "chat",
-    messageId: data.text("messageId"),
-    from: data.child("senderCommunicationIdentifier").text("rawId"),
-    to: data.child("recipientCommunicationIdentifier").text("rawId"),
-    threadId: data.text("threadId"),
-  };
+/** A text property (a number is given as text) whatever the casing of its name. */
+function text(data: Data, name: string): string | undefined {
+  const value = get(data, name);
+  if (typeof value === "string") return value;
+  return typeof value === "number" ? String(value) : undefined;
 }
 
-/** Read access to an object's properties whatever the casing of their names (the usual spelling is tried first). */
-class CaseInsensitive {
-  private readonly value: Record<string, unknown> | undefined;
+/** An object property whatever the casing of its name; undefined when it is not an object. */
+function child(data: Data, name: string): Data {
+  const value = get(data, name);
+  return isRecord(value) && !Buffer.isBuffer(value) ? value : undefined;
+}
 
-  constructor(value: unknown) {
-    this.value = isRecord(value) && !Buffer.isBuffer(value) ? value : undefined;
-  }
-
-  text(name: string): string | undefined {
-    const value = this.get(name);
-    if (typeof value === "string") return value;
-    return typeof value === "number" ? String(value) : undefined;
-  }
-
-  child(name: string): CaseInsensitive {
-    return new CaseInsensitive(this.get(name));
-  }
-
-  private get(name: string): unknown {
-    if (!this.value) return undefined;
-    if (Object.hasOwn(this.value, name)) return this.value[name];
-    const lower = name.toLowerCase();
-    const key = Object.keys(this.value).find((candidate) => candidate.toLowerCase() === lower);
-    return key === undefined ? undefined : this.value[key];
-  }
+/** A property whatever the casing of its name (the usual spelling is tried first). */
+function get(data: Data, name: string): unknown {
+  if (!data) return undefined;
+  if (Object.hasOwn(data, name)) return data[name];
+  const lower = name.toLowerCase();
+  for (const key of Object.keys(data)) if (key.toLowerCase() === lower) return data[key];
+  return undefined;
 }

@@ -3,7 +3,7 @@
 // on the single output or on its group's output.
 import type { Node, NodeMessage } from "node-red";
 import type { CorrelationStore } from "../core/correlation-store";
-import { correlate } from "./correlation";
+import { correlateAll } from "./correlation";
 import { eventMessage, type EventMessage } from "./message";
 import { normaliseEvent } from "./normalise";
 import type { ParsedEvent } from "./parse";
@@ -17,14 +17,16 @@ export class EventOutput {
     private readonly correlation: CorrelationStore | undefined,
   ) {}
 
-  /** The message of each event, in order. */
-  messages(events: readonly ParsedEvent[]): Promise<EventMessage[]> {
-    return Promise.all(events.map((event) => this.message(event)));
+  /** The message of each event, in order; the sends they report on are looked up for the batch at once. */
+  async messages(events: readonly ParsedEvent[]): Promise<EventMessage[]> {
+    const fields = events.map(normaliseEvent);
+    const correlations = await correlateAll(fields, this.correlation);
+    return events.map((event, index) => eventMessage(this.generateId(), event, fields[index], correlations[index]));
   }
 
   async message(event: ParsedEvent): Promise<EventMessage> {
-    const fields = normaliseEvent(event);
-    return eventMessage(this.generateId(), event, fields, await correlate(fields, this.correlation));
+    const [msg] = await this.messages([event]);
+    return msg;
   }
 
   send(msg: EventMessage, event: ParsedEvent): void {

@@ -71,29 +71,69 @@ interface Envelope {
   fields: Record<string, unknown>;
 }
 
-/** One deserializer call per schema for the whole batch (a batch is almost always of one schema). */
+/**
+ * The events of a batch: each well-formed Event Grid event read directly (plainEventGridEvent), the
+ * others (CloudEvents, and anything unusual) with one deserializer call per schema for the batch.
+ */
 async function parseBatch(envelopes: Envelope[]): Promise<ParsedEvent[]> {
+  const direct = envelopes.map((item) => (item.cloud ? undefined : plainEventGridEvent(item.fields)));
   const cloud = envelopes.filter((item) => item.cloud).map((item) => item.fields);
-  const grid = envelopes.filter((item) => !item.cloud).map((item) => item.fields);
+  const grid = envelopes.filter((item, index) => !item.cloud && direct[index] === undefined).map((item) => item.fields);
   // The deserializer takes the parsed JSON of a batch (an array) as well as of one event; its typing says object.
   const cloudEvents = cloud.length > 0 ? await deserializer.deserializeCloudEvents(cloud as unknown as Record<string, unknown>) : [];
   const gridEvents = grid.length > 0 ? await deserializer.deserializeEventGridEvents(grid as unknown as Record<string, unknown>) : [];
   let nextCloud = 0;
   let nextGrid = 0;
-  return envelopes.map((item) =>
-    item.cloud ? fromCloudEvent(cloudEvents[nextCloud++], item.fields) : fromEventGridEvent(gridEvents[nextGrid++], item.fields),
+  return envelopes.map(
+    (item, index) =>
+      direct[index] ?? (item.cloud ? fromCloudEvent(cloudEvents[nextCloud++], item.fields) : fromEventGridEvent(gridEvents[nextGrid++], item.fields)),
   );
+}
+
+/** What @azure/eventgrid requires of an Event Grid schema event: these envelope fields as text, metadataVersion "1". */
+const EVENT_GRID_REQUIRED_TEXT = ["id", "topic", "subject", "eventType", "eventTime", "dataVersion", "metadataVersion"];
+
+/**
+ * An Event Grid event that meets the deserializer's checks and has object data (every event ACS
+ * delivers), read directly into the same fields the deserializer's result gives; undefined for any
+ * other, which the deserializer then reads or refuses with its reason. The deserializer walks a
+ * generic model of the event and copies it, which cost more per event than the rest of the node's
+ * work together.
+ */
+function plainEventGridEvent(raw: Record<string, unknown>): ParsedEvent | undefined {
+  for (const key of EVENT_GRID_REQUIRED_TEXT) if (typeof raw[key] !== "string") return undefined;
+  const { id, topic, subject, eventType, eventTime, dataVersion, metadataVersion, data } = raw as Record<string, string> & { data: unknown };
+  if (metadataVersion !== "1" || id.trim() === "" || typeof data !== "object" || data === null || Array.isArray(data)) return undefined;
+  return {
+    schema: "EventGrid",
+    id,
+    type: canonicalEventType(eventType),
+    source: topic,
+    subject,
+    time: isoTime(new Date(eventTime), eventTime),
+    dataVersion,
+    data,
+  };
 }
 
 /** Whether a parsed JSON value nests deeper than `limit` (walked without recursion, so any depth is safe). */
 export function deeperThan(value: unknown, limit: number): boolean {
-  const pending: [unknown, number][] = [[value, 1]];
+  // Two stacks side by side: no pair allocated per object, as this walks every object of every event.
+  const pending: object[] = [];
+  const depths: number[] = [];
+  if (typeof value === "object" && value !== null) {
+    pending.push(value);
+    depths.push(1);
+  }
   while (pending.length > 0) {
-    const [current, depth] = pending.pop() as [unknown, number];
-    if (typeof current !== "object" || current === null) continue;
+    const current = pending.pop() as object;
+    const depth = depths.pop() as number;
     if (depth > limit) return true;
     for (const child of Array.isArray(current) ? current : Object.values(current)) {
-      if (typeof child === "object" && child !== null) pending.push([child, depth + 1]);
+      if (typeof child === "object" && child !== null) {
+        pending.push(child);
+        depths.push(depth + 1);
+      }
     }
   }
   return false;
@@ -110,14 +150,20 @@ function decodeJson(text: string): unknown {
 const usualKeys = (keys: readonly string[]) => new Map(keys.map((key) => [key.toLowerCase(), key]));
 const EVENT_GRID_SPELLING = usualKeys(EVENT_GRID_KEYS);
 const CLOUD_EVENT_SPELLING = usualKeys(CLOUD_EVENT_KEYS);
+const EVENT_GRID_USUAL = new Set(EVENT_GRID_KEYS);
+const CLOUD_EVENT_USUAL = new Set(CLOUD_EVENT_KEYS);
+
+const SPECVERSION = "specversion";
 
 /** The schema of an item, and the item with its envelope keys spelt as that schema spells them (other keys kept). */
 function envelope(item: Record<string, unknown>): Envelope {
   const keys = Object.keys(item);
-  const cloud = keys.some((key) => key.toLowerCase() === "specversion");
+  const cloud = keys.some((key) => key.length === SPECVERSION.length && key.toLowerCase() === SPECVERSION);
   const spelling = cloud ? CLOUD_EVENT_SPELLING : EVENT_GRID_SPELLING;
+  const alreadyUsual = cloud ? CLOUD_EVENT_USUAL : EVENT_GRID_USUAL;
   const usual = (key: string) => spelling.get(key.toLowerCase()) ?? ALIASES.get(key.toLowerCase()) ?? key;
-  if (keys.every((key) => usual(key) === key)) return { cloud, fields: item };
+  // Keys already in their usual spelling (what deliveries send) need no lower-case copy.
+  if (keys.every((key) => alreadyUsual.has(key) || usual(key) === key)) return { cloud, fields: item };
   const fields = new Map<string, unknown>();
   for (const key of keys) {
     const name = usual(key);

@@ -38,25 +38,41 @@ export const KNOWN_EVENT_TYPES: Readonly<Record<Exclude<EventGroup, "other">, re
   ].map((name) => PREFIX + name),
 };
 
-const byLowerCase = new Map<string, { type: string; group: EventGroup }>();
-for (const group of ["sms", "email", "chat"] as const) {
-  for (const type of KNOWN_EVENT_TYPES[group]) byLowerCase.set(type.toLowerCase(), { type, group });
+interface KnownType {
+  type: string;
+  group: EventGroup;
+  /** The name without the Microsoft.Communication. prefix. */
+  short: string;
 }
-byLowerCase.set(SUBSCRIPTION_VALIDATION_EVENT.toLowerCase(), { type: SUBSCRIPTION_VALIDATION_EVENT, group: "other" });
+
+// Looked up once or more per event: by the usual spelling first (what deliveries send), so that
+// the lower-case copy is made only for other spellings.
+const byLowerCase = new Map<string, KnownType>();
+const bySpelling = new Map<string, KnownType>();
+for (const group of ["sms", "email", "chat"] as const) {
+  for (const type of KNOWN_EVENT_TYPES[group]) byLowerCase.set(type.toLowerCase(), { type, group, short: type.slice(PREFIX.length) });
+}
+byLowerCase.set(SUBSCRIPTION_VALIDATION_EVENT.toLowerCase(), { type: SUBSCRIPTION_VALIDATION_EVENT, group: "other", short: SUBSCRIPTION_VALIDATION_EVENT });
+for (const known of byLowerCase.values()) bySpelling.set(known.type, known);
+
+function knownType(type: string): KnownType | undefined {
+  return bySpelling.get(type) ?? byLowerCase.get(type.toLowerCase());
+}
 
 /** The usual spelling of a known type; any other type as it came. */
 export function canonicalEventType(type: string): string {
-  return byLowerCase.get(type.toLowerCase())?.type ?? type;
+  return knownType(type)?.type ?? type;
 }
 
 export function eventGroup(type: string): EventGroup {
-  return byLowerCase.get(type.toLowerCase())?.group ?? "other";
+  return knownType(type)?.group ?? "other";
 }
 
 /** `SMSDeliveryReportReceived` for `Microsoft.Communication.SMSDeliveryReportReceived`, for status texts. */
 export function shortEventType(type: string): string {
-  const canonical = canonicalEventType(type);
-  return canonical.startsWith(PREFIX) ? canonical.slice(PREFIX.length) : canonical;
+  const known = knownType(type);
+  if (known) return known.short;
+  return type.startsWith(PREFIX) ? type.slice(PREFIX.length) : type;
 }
 
 /** Every type a new node selects: all known ones and the other ones. */
@@ -66,18 +82,21 @@ export function allEventTypes(): string[] {
 
 /** Which event types a node emits: the known types selected, plus every unknown type when "other" is selected. */
 export class EventTypeSelection {
-  private readonly selected: Set<string>;
   private readonly others: boolean;
+  /** The known types selected, in their usual spelling. */
+  private readonly selectedKnown: Set<string>;
 
   /** `undefined` (a node made before the setting existed, or by hand) selects everything. */
   constructor(types: readonly string[] | undefined) {
     const list = types ?? allEventTypes();
-    this.selected = new Set(list.map((type) => type.toLowerCase()));
-    this.others = this.selected.has(OTHER_EVENT_TYPES);
+    const selected = new Set(list.map((type) => type.toLowerCase()));
+    this.others = selected.has(OTHER_EVENT_TYPES);
+    this.selectedKnown = new Set([...byLowerCase].filter(([lower, known]) => known.group !== "other" && selected.has(lower)).map(([, known]) => known.type));
   }
 
   includes(type: string): boolean {
-    if (byLowerCase.has(type.toLowerCase()) && eventGroup(type) !== "other") return this.selected.has(type.toLowerCase());
+    const known = knownType(type);
+    if (known && known.group !== "other") return this.selectedKnown.has(known.type);
     return this.others;
   }
 }

@@ -67,6 +67,9 @@ export function contextInStore(context: NodeContext, store: string | undefined):
   const scoped = (...args: unknown[]): unknown[] => (store === undefined ? args : [...args.slice(0, -1), store, args[args.length - 1]]);
   return {
     get: (key, callback) => void context.get(...(scoped(key, callback) as [string, ...unknown[]])),
+    // Node-RED's context reads an array of keys in one call and gives their values as arguments.
+    getMany: (keys, callback) =>
+      void (context.get as (...args: unknown[]) => unknown)(...scoped(keys, (err: Error | null | undefined, ...values: unknown[]) => callback(err, values))),
     set: (key, value, callback) => void context.set(...(scoped(key, value, callback) as [string, ...unknown[]])),
     keys: (callback) => void context.keys(...(store === undefined ? [callback] : [store, callback])),
   };

@@ -94,4 +94,29 @@ describe("correlation store", () => {
     assert.equal(removed, 100);
     assert.equal(context.data.size, 200);
   });
+  it("looks up a batch with one context read for what is not in memory, as find() would", async () => {
+    let now = 0;
+    const context = memoryContext();
+    let reads = 0;
+    const counting: ContextLike = {
+      ...context,
+      getMany: (keys, callback) => {
+        reads++;
+        callback(null, keys.map((key) => context.data.get(key)));
+      },
+    };
+    const earlier = new CorrelationStore({ maxEntries: 10, ttlMs: 1000 }, context, () => now);
+    earlier.remember(record("stored", 0));
+    const store = new CorrelationStore({ maxEntries: 10, ttlMs: 1000 }, counting, () => now);
+    store.remember(record("memory", 0));
+    const found = await store.findMany(["memory", undefined, "stored", "unknown"]);
+    assert.deepEqual(
+      found.map((each) => each?.messageId),
+      ["memory", undefined, "stored", undefined],
+    );
+    assert.equal(reads, 1);
+    now = 2000;
+    assert.deepEqual(await store.findMany(["memory", "stored"]), [undefined, undefined]);
+    assert.equal(context.data.has("acs-sent:memory"), false, "an expired record is removed from the context store too");
+  });
 });

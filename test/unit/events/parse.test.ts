@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { EventGridDeserializer } from "@azure/eventgrid";
 import { AcsError } from "../../../nodes/lib/core/errors";
 import { MAX_EVENT_DEPTH, deeperThan, parseEvents } from "../../../nodes/lib/events/parse";
 
@@ -48,6 +49,42 @@ describe("parseEvents", () => {
       data: { messageId: "m1" },
     });
     assert.equal(events[1].id, "e2");
+  });
+
+  it("reads well-formed Event Grid events into the same fields as @azure/eventgrid's deserializer gives", async () => {
+    const events = [
+      gridEvent(),
+      gridEvent({ id: "e2", eventTime: "2024-05-01T12:00:00.1234567+02:00", data: { MessageId: "m2", nested: { list: [1, null, "x"] }, empty: null } }),
+      gridEvent({ id: "e3", eventTime: "not a time", data: {} }),
+      gridEvent({ id: "e4", eventType: "Contoso.Items.ItemSold", extra: "kept out" }),
+    ];
+    const parsed = await parseEvents(JSON.stringify(events));
+    const reference = await new EventGridDeserializer().deserializeEventGridEvents(JSON.parse(JSON.stringify(events)) as Record<string, unknown>);
+    assert.equal(parsed.length, reference.length);
+    reference.forEach((event, index) => {
+      const time = Number.isNaN(event.eventTime.getTime()) ? events[index].eventTime : event.eventTime.toISOString();
+      assert.deepEqual(parsed[index], {
+        schema: "EventGrid",
+        id: event.id,
+        type: event.eventType,
+        source: event.topic,
+        subject: event.subject,
+        time,
+        dataVersion: event.dataVersion,
+        data: event.data,
+      });
+    });
+  });
+
+  it("leaves events of another shape to the deserializer, which reads or refuses them as before", async () => {
+    const [listData] = await parseEvents([gridEvent({ data: ["a", "b"] })]);
+    const [reference] = await new EventGridDeserializer().deserializeEventGridEvents([gridEvent({ data: ["a", "b"] })] as unknown as Record<string, unknown>);
+    assert.deepEqual(listData.data, reference.data);
+    const emptyId = await rejection([gridEvent({ id: " " })]);
+    assert.match(emptyId.message, /event 1 is not a valid event: its id is empty/);
+    const noTopic = gridEvent();
+    delete noTopic.topic;
+    assert.match((await rejection([noTopic])).message, /event 1 is not a valid event: .*topic/);
   });
 
   it("reads a single CloudEvent and a CloudEvents batch", async () => {

@@ -20,7 +20,15 @@ export function presentedSecret(url: URL, headers: IncomingHttpHeaders): string 
 /** Constant-time check of a presented secret; false when either side is missing or empty. */
 export function secretMatches(expected: string | undefined, presented: string | undefined): boolean {
   if (!expected || !presented) return false;
-  return timingSafeEqual(digest(expected), digest(presented));
+  return timingSafeEqual(expectedDigest(expected), digest(presented));
+}
+
+// The digest of the last secret checked against: a node checks every request against the same one.
+let lastExpected: { secret: string; digest: Buffer } | undefined;
+
+function expectedDigest(secret: string): Buffer {
+  if (lastExpected?.secret !== secret) lastExpected = { secret, digest: digest(secret) };
+  return lastExpected.digest;
 }
 
 function digest(text: string): Buffer {

@@ -96,10 +96,23 @@ export function refusalBeforeBody(options: WebhookOptions, req: IncomingMessage)
   return undefined;
 }
 
+/**
+ * A request that passed the checks before its body (in the front middleware), and for which webhook:
+ * the route's handler need not repeat them, but only for the same webhook (paths that differ only in
+ * slashes or case reach the front as one).
+ */
+interface AdmittedRequest extends IncomingMessage {
+  webhookAdmittedBy?: WebhookOptions;
+}
+
 /** Answers a POST that can be refused before its body is read; true when it did. */
 export function refuseBeforeBody(options: WebhookOptions, req: IncomingMessage, res: ServerResponse): boolean {
+  if ((req as AdmittedRequest).webhookAdmittedBy === options) return false;
   const refusal = refusalBeforeBody(options, req);
-  if (!refusal) return false;
+  if (!refusal) {
+    (req as AdmittedRequest).webhookAdmittedBy = options;
+    return false;
+  }
   refuse(options, res, refusal.status, refusal.error);
   // What arrives of the body is discarded, not kept.
   req.resume();

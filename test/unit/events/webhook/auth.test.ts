@@ -21,6 +21,13 @@ describe("webhook secret", () => {
     assert.equal(secretMatches("s3cret", "a much longer guess than the secret itself"), false);
   });
 
+  it("matches against each secret in turn, whichever was checked last", () => {
+    assert.equal(secretMatches("first", "first"), true);
+    assert.equal(secretMatches("second", "first"), false);
+    assert.equal(secretMatches("second", "second"), true);
+    assert.equal(secretMatches("first", "second"), false);
+  });
+
   it("never matches when either side is missing or empty", () => {
     assert.equal(secretMatches(undefined, "x"), false);
     assert.equal(secretMatches("", ""), false);
