@@ -13,10 +13,11 @@ export interface Rate {
 }
 
 /**
- * Timers fire a little late; a send that is at most this late (and never more than one interval)
- * keeps the schedule, so lateness is not lost throughput, while one after idle time starts a new
- * schedule, so idleness is not saved up. Bounding it by the interval keeps a stalled event loop from
- * releasing a burst: at fast rates, 25 ms would be several sends at once.
+ * Timers fire a little late; a send that is at most this late (and never more than a quarter of the
+ * interval) keeps the schedule, so lateness is not lost throughput, while one after idle time starts
+ * a new schedule, so idleness is not saved up. A send that catches up comes early relative to the
+ * one before, which uses up some of the headroom below the quota; the quarter keeps most of it for
+ * network jitter, and keeps a stalled event loop from releasing a burst at fast rates.
  */
 const CATCH_UP_MS = 25;
 
@@ -56,7 +57,7 @@ export class RateLimiter {
   take(units: number): void {
     const now = this.now();
     for (const rate of this.spaced) {
-      const catchUp = Math.min(CATCH_UP_MS, rate.interval);
+      const catchUp = Math.min(CATCH_UP_MS, rate.interval / 4);
       const base = now - rate.nextFree <= catchUp ? rate.nextFree : now;
       rate.nextFree = Math.max(base, now - catchUp) + units * rate.interval;
     }

@@ -26,24 +26,27 @@ describe("rate limiter", () => {
     let now = 0;
     const limiter = new RateLimiter([{ units: 100, periodMs: 1_000 }], () => now);
     limiter.take(1); // next at 10
-    now = 15; // 5 ms late
+    now = 12; // 2 ms late
     limiter.take(1);
-    assert.equal(limiter.delay(), 5, "the next send is due at 20, on the original schedule");
+    assert.equal(limiter.delay(), 8, "the next send is due at 20, on the original schedule");
     now = 10_000; // long idle
     limiter.take(1);
     assert.equal(limiter.delay(), 10, "after idle time the schedule restarts from now");
   });
 
-  it("catches up at most one interval at fast rates, so a stall releases no burst", () => {
+  it("catches up at most a quarter of the interval at fast rates, so a stall releases no burst", () => {
     let now = 0;
-    const limiter = new RateLimiter([{ units: 1_000, periodMs: 1_000 }], () => now); // one per ms
-    limiter.take(1); // next at 1
-    now = 1.5; // half an interval late: the schedule holds
+    const limiter = new RateLimiter([{ units: 250, periodMs: 1_000 }], () => now); // one per 4 ms
+    limiter.take(1); // next at 4
+    now = 4.5; // half a millisecond late: the schedule holds
     limiter.take(1);
-    assert.equal(limiter.delay(), 0.5, "the next send is due at 2, on the original schedule");
-    now = 20; // an 18 ms stall: 18 sends' worth, which must not go at once
+    assert.equal(limiter.delay(), 3.5, "the next send is due at 8, on the original schedule");
+    now = 10; // 2 ms late, more than a quarter of the interval: a new schedule
     limiter.take(1);
-    assert.equal(limiter.delay(), 1, "after the stall the next send waits a full interval");
+    assert.equal(limiter.delay(), 4, "the next send waits a full interval");
+    now = 60; // a 46 ms stall: eleven sends' worth, which must not go at once
+    limiter.take(1);
+    assert.equal(limiter.delay(), 4, "after the stall the next send waits a full interval");
   });
 
   it("lets a burst through a sliding window and holds what exceeds it until the oldest send leaves", () => {
