@@ -62,7 +62,7 @@ function runEmailNode(RED: NodeAPI, node: Node, def: AcsEmailDef): void {
       completion,
       pollIntervalMs,
       stop: lifecycle.stopping,
-      signal: lifecycle.abandoned,
+      signal: (queueSignal) => lifecycle.abandonedOr(queueSignal),
       onAccepted: (messageId) =>
         acs.correlation.remember({
           channel: "email",

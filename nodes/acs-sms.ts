@@ -112,7 +112,7 @@ function register(RED: NodeAPI): void {
       }
       // Each request's recipients are remembered as soon as it is answered: a delivery report may
       // arrive before the other requests of the same msg are sent.
-      const context = { queue, owner: this, onBatch: correlationRecorder(resource.correlation, summary), signal: lifecycle.abandoned, stop: lifecycle.stopping };
+      const context = { queue, owner: this, onBatch: correlationRecorder(resource.correlation, summary), signal: (queueSignal: AbortSignal) => lifecycle.abandonedOr(queueSignal), stop: lifecycle.stopping };
       const sent: RecipientOutcome[] =
         to.length === 0
           ? []

@@ -5,7 +5,6 @@
 // long-running operation until it Succeeded or Failed.
 import { randomUUID } from "node:crypto";
 import type { EmailClient, EmailMessage } from "@azure/communication-email";
-import { withEitherSignal } from "../core/either-signal";
 import { AcsError } from "../core/errors";
 import { flattened } from "../core/values";
 import type { SendQueue } from "../core/send-queue";
@@ -25,8 +24,8 @@ export interface EmailSendRequest {
   pollIntervalMs?: number;
   /** Aborting stops waiting for the result (the node is closing); the email stays accepted. */
   stop?: AbortSignal;
-  /** Aborts the request in flight (the node's close grace ended), besides the queue's own signal. */
-  signal?: AbortSignal;
+  /** The signal the request in flight runs with, given the queue's: combined with its node's close (SendNode.abandonedOr). */
+  signal?: (queueSignal: AbortSignal) => AbortSignal;
   /** Called as soon as the service accepted the email, before any wait (e.g. to remember it). */
   onAccepted?: (messageId: string) => void;
 }
@@ -46,9 +45,7 @@ export async function sendEmail(request: EmailSendRequest): Promise<EmailSendOut
   let poller: EmailPoller;
   try {
     poller = await request.queue.submit(1, request.owner, (queueSignal) =>
-      withEitherSignal(queueSignal, request.signal, (abortSignal) =>
-        request.client.beginSend(request.message, { operationId, abortSignal, updateIntervalInMs: request.pollIntervalMs }),
-      ),
+      request.client.beginSend(request.message, { operationId, abortSignal: request.signal?.(queueSignal) ?? queueSignal, updateIntervalInMs: request.pollIntervalMs }),
     );
   } catch (err) {
     // beginSend polls once after the 202: an operation that failed that fast is an outcome, not a refusal.

@@ -2,7 +2,6 @@
 // most 100 recipients, each paced and retried by the queue, results merged back in input order.
 import type { SmsClient } from "@azure/communication-sms";
 import type { RecipientItem } from "../connection/mms-client";
-import { withEitherSignal } from "../core/either-signal";
 import { AcsError, serviceError } from "../core/errors";
 import type { SendQueue } from "../core/send-queue";
 
@@ -31,8 +30,8 @@ export interface BatchedSend {
   operation: string;
   /** Called as soon as each request is answered, before the others finish (to remember sends early). */
   onBatch?: (outcomes: RecipientOutcome[]) => void;
-  /** Aborts this sender's requests in flight (its node is closing), besides the queue's own signal. */
-  signal?: AbortSignal;
+  /** The signal a request in flight runs with, given the queue's: combined with its node's close (SendNode.abandonedOr). */
+  signal?: (queueSignal: AbortSignal) => AbortSignal;
   /** Fires when its node starts closing: requests not yet handed to the queue are not sent. */
   stop?: AbortSignal;
 }
@@ -71,7 +70,7 @@ async function sendSingleRequest(request: BatchedSend): Promise<RecipientOutcome
 }
 
 async function runRequest(request: BatchedSend, batch: string[], queueSignal: AbortSignal): Promise<RecipientOutcome[]> {
-  const outcomes = mergeBatch(batch, await withEitherSignal(queueSignal, request.signal, (signal) => request.send(batch, signal)));
+  const outcomes = mergeBatch(batch, await request.send(batch, request.signal?.(queueSignal) ?? queueSignal));
   request.onBatch?.(outcomes);
   return outcomes;
 }

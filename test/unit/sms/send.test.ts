@@ -101,7 +101,7 @@ describe("sms send batching", () => {
       owner: "node",
       recipients: numbers(1),
       operation: "send SMS",
-      signal: closing.signal,
+      signal: (queueSignal) => AbortSignal.any([queueSignal, closing.signal]),
       send: (_batch, signal) =>
         new Promise((_resolve, reject) => {
           signal.addEventListener("abort", () => reject(Object.assign(new Error("The operation was aborted."), { name: "AbortError" })));
