@@ -8,12 +8,12 @@ import { ChatClient, type ChatThreadClient } from "@azure/communication-chat";
 import { AzureCommunicationTokenCredential } from "@azure/communication-common";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import type { NodeMessageInFlow } from "node-red";
-import { alternating, numberOption, runMain, splitEvenly } from "./lib/cli";
+import { numberOption, runMain } from "./lib/cli";
 import { configNode, sink, tab, TAB_ID } from "./lib/flows";
 import { BenchRuntime } from "./lib/node-red";
-import { ResourceMeter, round } from "./lib/resources";
+import { round } from "./lib/resources";
 import { RemoteSandbox } from "./lib/sandbox";
-import { combineSegments, type Segment } from "./lib/segments";
+import { inTurns } from "./lib/segments";
 
 const CHAT_NODE = "bench-chat";
 const OUTPUT = "bench-chat-output";
@@ -107,18 +107,9 @@ export async function runChatPost(options: ChatPostOptions) {
     await postThroughNode(runtime, nodeThreadIds, next, options.warmup);
     next += options.warmup;
 
-    const order = alternating("bare" as const, "node" as const, options.rounds);
-    const shares = { bare: splitEvenly(options.messages, order.length / 2), node: splitEvenly(options.messages, order.length / 2) };
-    const segments: Record<"bare" | "node", Segment[]> = { bare: [], node: [] };
-    for (const side of order) {
-      const count = shares[side].shift() ?? 0;
-      const meter = new ResourceMeter();
-      const outcome = side === "bare" ? { failed: await postBare(bare, next, count), errors: [] } : await postThroughNode(runtime, nodeThreadIds, next, count);
-      segments[side].push({ messages: count, ...outcome, figures: meter.stop() });
-      next += count;
-    }
-    const bareFigures = combineSegments(segments.bare);
-    const nodeFigures = combineSegments(segments.node);
+    const { bare: bareFigures, node: nodeFigures } = await inTurns(options.messages, options.rounds, next, async (side, first, count) =>
+      side === "bare" ? { failed: await postBare(bare, first, count), errors: [] } : postThroughNode(runtime, nodeThreadIds, first, count),
+    );
     const recorded = await sandbox.summary();
     const ratio = round(nodeFigures.messagesPerSecond / bareFigures.messagesPerSecond, 3);
     const cpuRatio = round(nodeFigures.cpuMsPerMessage / bareFigures.cpuMsPerMessage, 2);

@@ -6,7 +6,7 @@
 // its own, so the node's share is shown apart from it.
 // Run alone: `node dist/bench/email-batch-memory.js [--recipients=10000]`.
 import { numberOption, runMain } from "./lib/cli";
-import { configNode, sink, tab, TAB_ID } from "./lib/flows";
+import { batchEmailNode, configNode, sink, tab } from "./lib/flows";
 import { settledMemory } from "./lib/memory";
 import { BenchRuntime } from "./lib/node-red";
 import { round } from "./lib/resources";
@@ -34,25 +34,7 @@ export async function runEmailBatchMemory(options: { recipients: number }) {
     await runtime.deploy([
       tab(),
       configNode(sandbox, { emailPerMinute: "1", emailPerHour: "60", emailMaxInFlight: "1" }),
-      {
-        id: EMAIL_NODE,
-        type: "acs-email",
-        z: TAB_ID,
-        config: "bench-acs",
-        mode: "batch",
-        recipients: "payload",
-        recipientsType: "msg",
-        outputEach: false,
-        completion: "wait",
-        sender: `newsletter@${DOMAIN}`,
-        senderType: "str",
-        subject: "Your {{plan}} plan renews on {{date}}",
-        subjectType: "template",
-        body: "Hello {{name}},\n\nyour {{plan}} plan renews on {{date}}. Reply to this email with any question.",
-        bodyType: "template",
-        bodyFormat: "text",
-        wires: [["bench-sink"]],
-      },
+      batchEmailNode(EMAIL_NODE, `newsletter@${DOMAIN}`, ["bench-sink"]),
       sink("bench-sink"),
     ]);
     const idle = await settledMemory();

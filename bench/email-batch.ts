@@ -17,7 +17,7 @@
 // Run alone: `node dist/bench/email-batch.js [--recipients=5000] [--timeScale=600] [--latency=5]`.
 import type { NodeMessageInFlow } from "node-red";
 import { numberOption, runMain } from "./lib/cli";
-import { configNode, sink, tab, TAB_ID } from "./lib/flows";
+import { batchEmailNode, configNode, sink, tab, TAB_ID } from "./lib/flows";
 import { settledMemory } from "./lib/memory";
 import { BenchRuntime } from "./lib/node-red";
 import { QUOTA_HEADROOM } from "../nodes/lib/connection/channel-limits";
@@ -59,25 +59,7 @@ export async function runEmailBatch(options: EmailBatchOptions) {
     await runtime.deploy([
       tab(),
       configNode(sandbox, { ...nodeRates, emailMaxInFlight: String(options.maxInFlight) }),
-      {
-        id: EMAIL_NODE,
-        type: "acs-email",
-        z: TAB_ID,
-        config: "bench-acs",
-        mode: "batch",
-        recipients: "payload",
-        recipientsType: "msg",
-        outputEach: false,
-        completion: "wait",
-        sender: SENDER,
-        senderType: "str",
-        subject: "Your {{plan}} plan renews on {{date}}",
-        subjectType: "template",
-        body: "Hello {{name}},\n\nyour {{plan}} plan renews on {{date}}. Reply to this email with any question.",
-        bodyType: "template",
-        bodyFormat: "text",
-        wires: [["bench-sink", "bench-summary"]],
-      },
+      batchEmailNode(EMAIL_NODE, SENDER, ["bench-sink", "bench-summary"]),
       sink("bench-sink"),
       // Where the summary msg goes: a node the benchmark listens on.
       { id: "bench-summary", type: "junction", z: TAB_ID, wires: [] },

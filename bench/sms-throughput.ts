@@ -4,11 +4,11 @@
 // CPU times per message and their ratio. Run alone: `node dist/bench/sms-throughput.js [--messages=5000] [--concurrency=8] [--latency=20] [--warmup=1000] [--rounds=2]`.
 import { randomUUID } from "node:crypto";
 import { SmsClient } from "@azure/communication-sms";
-import { alternating, numberOption, runMain, splitEvenly } from "./lib/cli";
+import { numberOption, runMain } from "./lib/cli";
 import { configNode, sink, tab, TAB_ID } from "./lib/flows";
 import { BenchRuntime } from "./lib/node-red";
-import { ResourceMeter, round } from "./lib/resources";
-import { combineSegments, type Segment } from "./lib/segments";
+import { round } from "./lib/resources";
+import { inTurns } from "./lib/segments";
 import { RemoteSandbox } from "./lib/sandbox";
 
 const FROM = "+18005550100";
@@ -78,20 +78,11 @@ export async function runSmsThroughput(options: SmsThroughputOptions) {
     await sendThroughNode(runtime, next, options.warmup);
     next += options.warmup;
 
-    // The sides take turns (bare, node, node, bare, ...), each sending its share in segments.
-    const order = alternating("bare" as const, "node" as const, options.rounds);
-    const segments = { bare: splitEvenly(options.messages, order.length / 2), node: splitEvenly(options.messages, order.length / 2) };
-    const bareSegments: Segment[] = [];
-    const nodeSegments: Segment[] = [];
-    for (const side of order) {
-      const count = segments[side].shift() ?? 0;
-      const meter = new ResourceMeter();
-      const outcome = side === "bare" ? { failed: await sendBare(client, next, count, options.concurrency), errors: [] } : await sendThroughNode(runtime, next, count);
-      (side === "bare" ? bareSegments : nodeSegments).push({ messages: count, ...outcome, figures: meter.stop() });
-      next += count;
-    }
-    const bare = combineSegments(bareSegments);
-    const viaNode = combineSegments(nodeSegments);
+    // The sides take turns, each sending its share in segments.
+    const turns = await inTurns(options.messages, options.rounds, next, async (side, first, count) =>
+      side === "bare" ? { failed: await sendBare(client, first, count, options.concurrency), errors: [] } : sendThroughNode(runtime, first, count),
+    );
+    const { bare, node: viaNode } = turns;
 
     const recorded = await sandbox.summary();
     const bareRate = bare.messagesPerSecond;
@@ -112,7 +103,7 @@ export async function runSmsThroughput(options: SmsThroughputOptions) {
       goal: "node rate >= 0.95 x bare SDK rate (ratio); node CPU per message <= 1.5 x bare (cpuRatio)",
       sandbox: {
         smsRecorded: recorded.sms.records,
-        smsExpected: next,
+        smsExpected: turns.next,
         duplicateRecipients: recorded.sms.duplicateRecipients,
         duplicateRepeatabilityIds: recorded.sms.duplicateIdempotencyKeys,
         throttled: recorded.throttled.sms ?? 0,

@@ -90,3 +90,26 @@ export function handBuiltEventFlow(options: HandBuiltEventFlow): FlowNode[] {
     { id: "hand-response", type: "http response", z: TAB_ID, name: "", statusCode: "", headers: {}, wires: [] },
   ];
 }
+
+/** acs-email in batch mode as the editor saves it: one personalised email per recipient of msg.payload (mustache templates). */
+export function batchEmailNode(id: string, sender: string, wires: string[]): FlowNode {
+  return {
+    id,
+    type: "acs-email",
+    z: TAB_ID,
+    config: "bench-acs",
+    mode: "batch",
+    recipients: "payload",
+    recipientsType: "msg",
+    outputEach: false,
+    completion: "wait",
+    sender,
+    senderType: "str",
+    subject: "Your {{plan}} plan renews on {{date}}",
+    subjectType: "template",
+    body: "Hello {{name}},\n\nyour {{plan}} plan renews on {{date}}. Reply to this email with any question.",
+    bodyType: "template",
+    bodyFormat: "text",
+    wires: [wires],
+  };
+}

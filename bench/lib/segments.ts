@@ -1,5 +1,6 @@
 // Figures of one side of a comparison (node or bare SDK) that sent its share in several segments.
-import { round, type ResourceFigures } from "./resources";
+import { alternating, splitEvenly } from "./cli";
+import { ResourceMeter, round, type ResourceFigures } from "./resources";
 
 export interface Segment {
   messages: number;
@@ -25,4 +26,26 @@ export function combineSegments(segments: Segment[]) {
     peakHeapUsedMiB: Math.max(...segments.map((segment) => segment.figures.peakHeapUsedMiB)),
     ...(errors.length > 0 ? { errors } : {}),
   };
+}
+
+type Outcome = { failed: number; errors: string[] };
+
+/**
+ * Node and bare SDK send `messages` each, taking turns (bare, node, node, bare, ... over `rounds`)
+ * so that a drift during the run weighs on both alike; `send(side, first, count)` sends messages
+ * first..first+count-1. Resolves with each side's figures.
+ */
+export async function inTurns(messages: number, rounds: number, first: number, send: (side: "bare" | "node", first: number, count: number) => Promise<Outcome>) {
+  const order = alternating("bare" as const, "node" as const, rounds);
+  const shares = { bare: splitEvenly(messages, order.length / 2), node: splitEvenly(messages, order.length / 2) };
+  const segments: Record<"bare" | "node", Segment[]> = { bare: [], node: [] };
+  let next = first;
+  for (const side of order) {
+    const count = shares[side].shift() ?? 0;
+    const meter = new ResourceMeter();
+    const outcome = await send(side, next, count);
+    segments[side].push({ messages: count, ...outcome, figures: meter.stop() });
+    next += count;
+  }
+  return { bare: combineSegments(segments.bare), node: combineSegments(segments.node), next };
 }
