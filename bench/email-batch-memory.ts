@@ -55,6 +55,7 @@ export async function runEmailBatchMemory(options: { recipients: number }) {
     const nodeHeapBytes = waiting.heapUsed - listed.heapUsed;
     return {
       benchmark: "email-batch-memory",
+      headline: { rssOverIdleMB: round(rssBytes / 1e6), rssBytesPerWaitingRecipient: Math.round(rssBytes / waitingRecipients), nodeHeapBytesPerWaitingRecipient: Math.round(nodeHeapBytes / waitingRecipients) },
       settings: options,
       waitingRecipients,
       heapOverIdleMiB: round(heapBytes / MiB),

@@ -69,6 +69,7 @@ export async function runSmsRecipients(options: { sizes: number[]; maxInFlight: 
     const recorded = await sandbox.summary();
     return {
       benchmark: "sms-recipients",
+      headline: results.map((result) => ({ recipients: result.recipients, cpuMsPerRecipient: result.cpuMsPerRecipient, eventLoopBusyMaxMs: result.eventLoop.busyMaxMs })),
       settings: { ...options, from: FROM },
       goal: "event loop never held over 50 ms, memory at most 2 KB per recipient result, cost linear in recipients",
       results,
