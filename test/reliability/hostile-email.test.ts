@@ -8,26 +8,9 @@ import { attachmentsFrom } from "../../nodes/lib/email/attachments";
 import { sandboxPerSuite } from "../helpers/node-red";
 import type { Sandbox } from "../helpers/sandbox";
 import { caughtBy, loadEmailFlow, runBatch, startEmailSandbox, type EmailMsg } from "../nodes/acs-email.fixture";
+import { emailDraft as draft } from "../helpers/email-draft";
 
 const INJECTIONS = ["Hello\r\nBcc: victim@example.com", "Hello\nX-Spam: yes", "Hello\u0000", "Hello\rthere", "a\u2028b"];
-
-function draft(overrides: Partial<EmailDraft> = {}): EmailDraft {
-  return {
-    sender: "DoNotReply@contoso.test",
-    to: [{ address: "ann@example.com" }],
-    cc: [],
-    bcc: [],
-    replyTo: [],
-    subject: "Your order",
-    plainText: "Thanks",
-    html: undefined,
-    headers: {},
-    importance: "",
-    disableTracking: false,
-    attachments: [],
-    ...overrides,
-  };
-}
 
 const attachment = { name: "a.txt", contentType: "text/plain", contentInBase64: "aGk=" };
 

@@ -1,24 +1,7 @@
 import assert from "node:assert/strict";
 import { attachmentsFrom, contentTypeOf } from "../../../nodes/lib/email/attachments";
-import { buildEmailMessage, formatBytes, headersFrom, MAX_REQUEST_BYTES, requestBytes, type EmailDraft } from "../../../nodes/lib/email/message";
-
-function draft(overrides: Partial<EmailDraft> = {}): EmailDraft {
-  return {
-    sender: "DoNotReply@contoso.test",
-    to: [{ address: "ana@example.com" }],
-    cc: [],
-    bcc: [],
-    replyTo: [],
-    subject: "Your order",
-    plainText: "It ships today.",
-    html: undefined,
-    headers: {},
-    importance: "",
-    disableTracking: false,
-    attachments: [],
-    ...overrides,
-  };
-}
+import { buildEmailMessage, formatBytes, headersFrom, MAX_REQUEST_BYTES, requestBytes } from "../../../nodes/lib/email/message";
+import { emailDraft as draft } from "../../helpers/email-draft";
 
 describe("email attachments (node-red-node-email shape)", function () {
   it("encodes Buffer and string content in base64 and keeps the cid of an inline image", function () {
